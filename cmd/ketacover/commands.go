@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// command is one subcommand: its name, a one-line summary, its usage text
+// and the function that runs it.
+type command struct {
+	name    string
+	summary string
+	usage   string
+	run     func(ctx context.Context, e *env, args []string) error
+}
+
+// commands is the table of every subcommand. Each command lives in a file
+// named for it.
+func commands() []command {
+	return []command{
+		{"help", "show help for ketacover or one command", "help [COMMAND]", runHelp},
+	}
+}
+
+func lookup(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+func runHelp(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 {
+		printHelp(e.stdout)
+		return nil
+	}
+	c, ok := lookup(args[0])
+	if !ok {
+		return usagef("unknown command %q", args[0])
+	}
+	fmt.Fprintf(e.stdout, "usage: ketacover %s\n\n%s\n", c.usage, c.summary)
+	return nil
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprintln(w, "ketacover: coverage, appeals and costs for ketamine and esketamine (Spravato) treatment")
+	fmt.Fprintln(w, "Not medical or legal advice.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "usage: ketacover COMMAND [flags] [arguments]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "commands:")
+	cs := commands()
+	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
+	for _, c := range cs {
+		fmt.Fprintf(w, "  %-16s %s\n", c.name, c.summary)
+	}
+}
+
+// newFlags returns a FlagSet for a command that reports errors as usage
+// errors rather than exiting.
+func newFlags(e *env, name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parseFlags parses args with fs, allowing flags after positional
+// arguments (ketacover check case.yaml --json), and returns the positional
+// arguments.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usageError{strings.TrimPrefix(err.Error(), "flag provided but not defined: ")}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
