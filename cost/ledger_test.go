@@ -1,0 +1,299 @@
+package cost
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/ketacover/ketacover"
+)
+
+// claim is one line fed to a ledger in a test.
+type claim struct {
+	date    string
+	net     Network
+	billed  Cents
+	allowed Cents
+}
+
+// want is what a test checks for each claim.
+type want struct {
+	Copay, ToDeductible, Coinsurance, CostShare, BalanceBill, PatientPays, PlanPays Cents
+}
+
+func got(s Share) want {
+	return want{s.Copay, s.ToDeductible, s.CoinsuranceAmt, s.CostShare, s.BalanceBill, s.PatientPays, s.PlanPays}
+}
+
+// ded returns a want for a line paid entirely toward the deductible.
+func ded(allowed Cents) want {
+	return want{ToDeductible: allowed, CostShare: allowed, PatientPays: allowed}
+}
+
+// coins returns a want for a line with toDed toward the deductible and coinsurance co.
+func coins(allowed, toDed, co Cents) want {
+	cs := toDed + co
+	return want{ToDeductible: toDed, Coinsurance: co, CostShare: cs, PatientPays: cs, PlanPays: allowed - cs}
+}
+
+func repeat(n int, c claim, dates ...string) []claim {
+	out := make([]claim, n)
+	for i := range out {
+		out[i] = c
+		out[i].date = dates[i]
+	}
+	return out
+}
+
+// The examples of shared/reference/cost-and-payment.md, run through the ledger.
+func TestLedgerWorkedExamples(t *testing.T) {
+	usd := Dollars
+	spravatoPPO := &Benefits{ // §1.7 worked example: 2026 in-network Spravato, commercial PPO
+		Coverage:  SelfOnly,
+		InNetwork: Tier{Deductible: usd(2000), Coinsurance: Percent(20), OOPMax: usd(5000)},
+	}
+	session := claim{net: InNetwork, billed: usd(1200), allowed: usd(1000)}
+	induction := []string{"2026-03-02", "2026-03-05", "2026-03-09", "2026-03-12", "2026-03-16", "2026-03-19", "2026-03-23", "2026-03-26"}
+	weekly := []string{"2026-03-30", "2026-04-06", "2026-04-13", "2026-04-20", "2026-04-27", "2026-05-04", "2026-05-11", "2026-05-18", "2026-05-25", "2026-06-01", "2026-06-08"}
+	c200 := coins(usd(1000), 0, usd(200))
+
+	tests := []struct {
+		name     string
+		b        *Benefits
+		met      Accumulators
+		claims   []claim
+		want     []want
+		wantMet  Met // in-network accumulators after the last claim
+		wantYear string
+	}{
+		{
+			name:    "§1.7 Spravato PPO: deductible in sessions 1-2, then 20% coinsurance for sessions 3-8 ($3,200 in month 1)",
+			b:       spravatoPPO,
+			claims:  repeat(8, session, induction...),
+			want:    []want{ded(usd(1000)), ded(usd(1000)), c200, c200, c200, c200, c200, c200},
+			wantMet: Met{Deductible: usd(2000), OOP: usd(3200)},
+		},
+		{
+			name:   "§1.7 Spravato PPO continued: OOP cap mid-course uses the remaining $1,800 over nine weekly sessions, then $0",
+			b:      spravatoPPO,
+			met:    Accumulators{InNetwork: Met{Deductible: usd(2000), OOP: usd(3200)}},
+			claims: repeat(11, session, weekly...),
+			want: []want{c200, c200, c200, c200, c200, c200, c200, c200, c200,
+				{PlanPays: usd(1000)}, {PlanPays: usd(1000)}},
+			wantMet: Met{Deductible: usd(2000), OOP: usd(5000)},
+		},
+		{
+			name:    "§1.7 Spravato PPO: OOP cap reached partway through a session cuts the coinsurance",
+			b:       spravatoPPO,
+			met:     Accumulators{InNetwork: Met{Deductible: usd(2000), OOP: usd(4900)}},
+			claims:  []claim{session},
+			want:    []want{{Coinsurance: usd(100), CostShare: usd(100), PatientPays: usd(100), PlanPays: usd(900)}},
+			wantMet: Met{Deductible: usd(2000), OOP: usd(5000)},
+		},
+		{
+			name:     "§1.7 Spravato PPO: plan-year reset mid-course (calendar plan year) starts the deductible again on Jan 1",
+			b:        spravatoPPO,
+			met:      Accumulators{AsOf: ketacover.MustDate("2026-11-30"), InNetwork: Met{Deductible: usd(2000), OOP: usd(3200)}},
+			claims:   repeat(4, session, "2026-12-14", "2026-12-28", "2027-01-11", "2027-01-25"),
+			want:     []want{c200, c200, ded(usd(1000)), ded(usd(1000))},
+			wantMet:  Met{Deductible: usd(2000), OOP: usd(2000)},
+			wantYear: "2027-01-01",
+		},
+		{
+			name: "§1.7 Spravato PPO: plan year starting July 1 resets on July 1, not Jan 1",
+			b: &Benefits{Coverage: SelfOnly, PlanYearStart: MonthDay{7, 1},
+				InNetwork: Tier{Deductible: usd(2000), Coinsurance: Percent(20), OOPMax: usd(5000)}},
+			met:      Accumulators{InNetwork: Met{Deductible: usd(2000), OOP: usd(2000)}},
+			claims:   repeat(3, session, "2026-12-28", "2027-01-11", "2027-07-05"),
+			want:     []want{c200, c200, ded(usd(1000))},
+			wantMet:  Met{Deductible: usd(1000), OOP: usd(1000)},
+			wantYear: "2027-07-01",
+		},
+		{
+			name: "§1.2 embedded family deductible $2,000/$6,000 (Lumity): the patient's own $2,000 ends the deductible although the family has met only $5,000",
+			b: &Benefits{Coverage: Family, Embedded: true,
+				InNetwork: Tier{Deductible: usd(2000), FamilyDeductible: usd(6000), Coinsurance: Percent(20), OOPMax: usd(5000), FamilyOOPMax: usd(10000)}},
+			met:     Accumulators{InNetwork: Met{FamilyDeductible: usd(3000), FamilyOOP: usd(3000)}},
+			claims:  repeat(3, session, induction...),
+			want:    []want{ded(usd(1000)), ded(usd(1000)), c200},
+			wantMet: Met{Deductible: usd(2000), FamilyDeductible: usd(5000), OOP: usd(2200), FamilyOOP: usd(5200)},
+		},
+		{
+			name: "§1.2 embedded family deductible $2,000/$6,000 (Lumity): the family total ends the deductible before the patient's own",
+			b: &Benefits{Coverage: Family, Embedded: true,
+				InNetwork: Tier{Deductible: usd(2000), FamilyDeductible: usd(6000), Coinsurance: Percent(20), OOPMax: usd(5000), FamilyOOPMax: usd(10000)}},
+			met:     Accumulators{InNetwork: Met{FamilyDeductible: usd(5500), FamilyOOP: usd(5500)}},
+			claims:  repeat(2, session, induction...),
+			want:    []want{coins(usd(1000), usd(500), usd(100)), c200},
+			wantMet: Met{Deductible: usd(500), FamilyDeductible: usd(6000), OOP: usd(800), FamilyOOP: usd(6300)},
+		},
+		{
+			name: "§1.2 aggregate HDHP family deductible $4,000 non-embedded (Venafi guide): no plan payment until the family total is met",
+			b: &Benefits{Coverage: Family, HDHP: true,
+				InNetwork: Tier{Deductible: usd(2000), FamilyDeductible: usd(4000), Coinsurance: Percent(20), FamilyOOPMax: usd(17000)}},
+			met:     Accumulators{InNetwork: Met{FamilyDeductible: usd(1500), FamilyOOP: usd(1500)}},
+			claims:  repeat(3, session, induction...),
+			want:    []want{ded(usd(1000)), ded(usd(1000)), coins(usd(1000), usd(500), usd(100))},
+			wantMet: Met{Deductible: usd(2500), FamilyDeductible: usd(4000), OOP: usd(2600), FamilyOOP: usd(4100)},
+		},
+		{
+			name: "§1.2 ACA overlay: a family plan stating only a $21,200 family OOP caps each person at the 2026 self-only $10,600 (Hylant)",
+			b: &Benefits{Coverage: Family,
+				InNetwork: Tier{Deductible: usd(0), FamilyDeductible: usd(0), Coinsurance: Percent(50), FamilyOOPMax: usd(21200)}},
+			met:     Accumulators{InNetwork: Met{OOP: usd(10500), FamilyOOP: usd(12000)}},
+			claims:  []claim{session, session},
+			want:    []want{{Coinsurance: usd(100), CostShare: usd(100), PatientPays: usd(100), PlanPays: usd(900)}, {PlanPays: usd(1000)}},
+			wantMet: Met{OOP: usd(10600), FamilyOOP: usd(12100)},
+		},
+		{
+			name: "§1.1 step 7 balance billing (CancerConnect/PAF): charge $250, allowed $200, plan pays 80% = $160, patient $40 + $50 = $90",
+			b: &Benefits{Coverage: SelfOnly,
+				InNetwork:    Tier{Deductible: usd(500), Coinsurance: Percent(10), OOPMax: usd(3000)},
+				OutOfNetwork: &Tier{Deductible: usd(1000), Coinsurance: Percent(20), NoOOPMax: true}},
+			met:     Accumulators{OutOfNetwork: Met{Deductible: usd(1000), OOP: usd(1000)}},
+			claims:  []claim{{net: OutOfNetwork, billed: usd(250), allowed: usd(200)}},
+			want:    []want{{Coinsurance: usd(40), CostShare: usd(40), BalanceBill: usd(50), PatientPays: usd(90), PlanPays: usd(160)}},
+			wantMet: Met{}, // the in-network accumulators are untouched
+		},
+		{
+			name: "§1.1 separate accumulators: out-of-network spending does not reduce the in-network deductible",
+			b: &Benefits{Coverage: SelfOnly,
+				InNetwork:    Tier{Deductible: usd(500), Coinsurance: Percent(10), OOPMax: usd(3000)},
+				OutOfNetwork: &Tier{Deductible: usd(1000), Coinsurance: Percent(40), OOPMax: usd(6000)}},
+			claims: []claim{
+				{date: "2026-03-02", net: OutOfNetwork, billed: usd(800), allowed: usd(600)},
+				{date: "2026-03-05", net: InNetwork, billed: usd(800), allowed: usd(600)},
+			},
+			want:    []want{{ToDeductible: usd(600), CostShare: usd(600), BalanceBill: usd(200), PatientPays: usd(800)}, coins(usd(600), usd(500), usd(10))},
+			wantMet: Met{Deductible: usd(500), OOP: usd(510)},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			first := ketacover.MustDate("2026-03-02")
+			if d := tc.claims[0].date; d != "" {
+				first = ketacover.MustDate(d)
+			}
+			l, err := NewLedger(tc.b, tc.met, first)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gotW []want
+			for _, c := range tc.claims {
+				d := first
+				if c.date != "" {
+					d = ketacover.MustDate(c.date)
+				}
+				s, err := l.Apply(d, c.net, c.billed, c.allowed, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				gotW = append(gotW, got(s))
+			}
+			if diff := cmp.Diff(tc.want, gotW); diff != "" {
+				t.Errorf("shares (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.wantMet, l.Met(InNetwork)); diff != "" {
+				t.Errorf("in-network met (-want +got):\n%s", diff)
+			}
+			if tc.wantYear != "" && l.PlanYear() != ketacover.MustDate(tc.wantYear) {
+				t.Errorf("plan year = %s, want %s", l.PlanYear(), tc.wantYear)
+			}
+		})
+	}
+}
+
+func TestLedgerCopayRules(t *testing.T) {
+	// Constructed examples (the reference has none with copays): $1,000
+	// allowed, $500 deductible unmet, 20% coinsurance, $50 copay.
+	usd := Dollars
+	tier := func(r CopayRule) Tier {
+		return Tier{Deductible: usd(500), Coinsurance: Percent(20), Copay: usd(50), CopayRule: r, OOPMax: usd(4000)}
+	}
+	tests := []struct {
+		rule    CopayRule
+		want    want
+		wantDed Cents
+	}{
+		{CopayInstead, want{Copay: usd(50), CostShare: usd(50), PatientPays: usd(50), PlanPays: usd(950)}, 0},
+		// $50 copay, then $500 deductible, then 20% of $450.
+		{CopayPlus, want{Copay: usd(50), ToDeductible: usd(500), Coinsurance: usd(90), CostShare: usd(640), PatientPays: usd(640), PlanPays: usd(360)}, usd(500)},
+		// $500 deductible, then the $50 copay instead of coinsurance.
+		{CopayAfterDeductible, want{Copay: usd(50), ToDeductible: usd(500), CostShare: usd(550), PatientPays: usd(550), PlanPays: usd(450)}, usd(500)},
+		{CopayNone, want{ToDeductible: usd(500), Coinsurance: usd(100), CostShare: usd(600), PatientPays: usd(600), PlanPays: usd(400)}, usd(500)},
+	}
+	for _, tc := range tests {
+		t.Run(string(tc.rule), func(t *testing.T) {
+			tr := tier(tc.rule)
+			if tc.rule == CopayNone {
+				tr.Copay = 0
+			}
+			b := &Benefits{Coverage: SelfOnly, InNetwork: tr}
+			l, err := NewLedger(b, Accumulators{}, ketacover.MustDate("2026-02-02"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := l.Apply(ketacover.MustDate("2026-02-02"), InNetwork, usd(1200), usd(1000), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got(s)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			// Copays never count toward the deductible (§1.1 step 3).
+			if m := l.Met(InNetwork); m.Deductible != tc.wantDed || m.OOP != s.CostShare {
+				t.Errorf("met = %+v, want deductible %s and oop %s", m, tc.wantDed, s.CostShare)
+			}
+		})
+	}
+}
+
+func TestLedgerNSAProtected(t *testing.T) {
+	b := &Benefits{Coverage: SelfOnly,
+		InNetwork:    Tier{Deductible: 0, Coinsurance: Percent(20), OOPMax: Dollars(3000)},
+		OutOfNetwork: &Tier{Coinsurance: Percent(20), NoOOPMax: true}}
+	l, err := NewLedger(b, Accumulators{}, ketacover.MustDate("2026-02-02"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := l.Apply(ketacover.MustDate("2026-02-02"), OutOfNetwork, Dollars(250), Dollars(200), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.BalanceBill != 0 || s.PatientPays != Dollars(40) {
+		t.Errorf("protected line: balance bill %s, patient %s; want $0 and $40", s.BalanceBill, s.PatientPays)
+	}
+}
+
+func TestLedgerErrors(t *testing.T) {
+	b := &Benefits{Coverage: SelfOnly, InNetwork: Tier{Deductible: Dollars(100), OOPMax: Dollars(1000)}}
+	if _, err := NewLedger(b, Accumulators{AsOf: ketacover.MustDate("2026-05-01")}, ketacover.MustDate("2026-03-01")); err == nil {
+		t.Error("asOf after the first session: want an error")
+	}
+	l, err := NewLedger(b, Accumulators{}, ketacover.MustDate("2026-03-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Apply(ketacover.MustDate("2026-03-01"), OutOfNetwork, 100, 100, false); err == nil {
+		t.Error("out-of-network claim on a plan without OON benefits: want an error")
+	}
+	if _, err := l.Apply(ketacover.MustDate("2027-03-01"), InNetwork, 100, 100, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Apply(ketacover.MustDate("2026-03-02"), InNetwork, 100, 100, false); err == nil {
+		t.Error("claim in an earlier plan year: want an error")
+	}
+}
+
+func TestLedgerStaleAccumulators(t *testing.T) {
+	b := &Benefits{Coverage: SelfOnly, InNetwork: Tier{Deductible: Dollars(100), OOPMax: Dollars(1000)}}
+	l, err := NewLedger(b, Accumulators{AsOf: ketacover.MustDate("2025-12-15"), InNetwork: Met{Deductible: Dollars(100), OOP: Dollars(100)}}, ketacover.MustDate("2026-01-05"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := l.Met(InNetwork); m != (Met{}) {
+		t.Errorf("met from the previous plan year carried over: %+v", m)
+	}
+	if len(l.Warnings()) != 1 {
+		t.Errorf("warnings = %q, want one about the stale amounts", l.Warnings())
+	}
+}
