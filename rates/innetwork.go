@@ -1,0 +1,463 @@
+package rates
+
+import (
+	"fmt"
+	"strings"
+	"sync/atomic"
+)
+
+// itemMemBudget is how much of one matching in_network item waits in
+// memory before the rest goes to the spill file.
+const itemMemBudget = 4 << 20
+
+// batchSize is how many rows go to emit at once.
+const batchSize = 1024
+
+// maxSeen bounds the per-item duplicate set; past it, duplicates within
+// one enormous item may be written twice rather than memory growing.
+const maxSeen = 1 << 20
+
+// inNetworkArray reads the in_network array item by item.
+func (s *scanner) inNetworkArray() error {
+	s.inNetwork = true
+	return s.array(func() error {
+		if err := s.ctx.Err(); err != nil {
+			return err
+		}
+		return s.inNetworkItem()
+	})
+}
+
+// match is what is known about whether an item is kept.
+type match int
+
+const (
+	matchUnknown match = iota
+	matchYes
+	matchNo
+)
+
+func (s *scanner) inNetworkItem() error {
+	var h itemHeader
+	m := matchUnknown
+	s.item.reset()
+	s.itemRefs = false
+	if err := s.itemSpill.reset(); err != nil {
+		return err
+	}
+	err := s.object(func(k []byte) error {
+		var dst *string
+		switch string(k) {
+		case "negotiation_arrangement":
+			dst = &h.arrangement
+		case "name":
+			dst = &h.name
+		case "billing_code_type":
+			dst = &h.codeType
+		case "billing_code_type_version":
+			dst = &h.codeTypeVersion
+		case "billing_code":
+			return s.field("billing_code", func() error {
+				t, _, err := s.l.scalar()
+				if err != nil {
+					return err
+				}
+				if s.f.code(t) {
+					m = matchYes
+				} else {
+					m = matchNo
+				}
+				h.code = string(t)
+				return nil
+			})
+		case "negotiated_rates":
+			if m == matchNo {
+				return s.l.skip() // the fast path: a code nobody asked for
+			}
+			return s.field("negotiated_rates", func() error { return s.array(s.rateEntry) })
+		default:
+			return s.field(string(k), s.l.skip)
+		}
+		return s.field(string(k), func() (err error) { *dst, err = s.text(); return })
+	})
+	if err != nil {
+		return err
+	}
+	if m != matchYes {
+		if m == matchUnknown {
+			s.warnf("in_network item without billing_code before byte %d", s.l.offset())
+		}
+		return nil
+	}
+	if s.itemRefs && !s.refsSeen {
+		return s.deferItem(&h)
+	}
+	clear(s.seen)
+	err = s.itemSpill.each(func(rec []byte) error { return s.emitEntry(&h, rec) })
+	if err != nil {
+		return err
+	}
+	d := dec{b: s.item.b}
+	for d.more() {
+		if err := s.emitEntry(&h, d.bytes()); err != nil {
+			return err
+		}
+	}
+	return d.err
+}
+
+// deferItem sends a matching item whose provider_references are not read
+// yet to the spill file, and notes which ids it needs.
+func (s *scanner) deferItem(h *itemHeader) error {
+	s.ent.reset()
+	s.ent.byte1('H')
+	for _, f := range []string{h.arrangement, h.name, h.codeType, h.codeTypeVersion, h.code} {
+		s.ent.str(f)
+	}
+	if err := s.deferred.add(s.ent.b); err != nil {
+		return err
+	}
+	add := func(rec []byte) error {
+		d := dec{b: rec}
+		for _, id := range d.strs() {
+			s.need[id] = true
+		}
+		s.ent.reset()
+		s.ent.byte1('E')
+		s.ent.b = append(s.ent.b, rec...)
+		return s.deferred.add(s.ent.b)
+	}
+	if err := s.itemSpill.each(add); err != nil {
+		return err
+	}
+	d := dec{b: s.item.b}
+	for d.more() {
+		if err := add(d.bytes()); err != nil {
+			return err
+		}
+	}
+	return d.err
+}
+
+// rateEntry reads one negotiated_rates element of a kept (or not yet
+// decided) item and appends it, encoded, to the item buffer:
+// refs, inline groups (filtered), prices.
+func (s *scanner) rateEntry() error {
+	s.refs = s.refs[:0]
+	s.prices = s.prices[:0]
+	s.groups.reset()
+	err := s.object(func(k []byte) error {
+		switch string(k) {
+		case "provider_references":
+			return s.field("provider_references", func() (err error) {
+				n := len(s.refs)
+				s.refs, err = s.texts(s.refs)
+				for i := n; i < len(s.refs); i++ {
+					s.refs[i] = normID(s.refs[i])
+				}
+				return err
+			})
+		case "provider_groups":
+			s.groups.reset()
+			return s.field("provider_groups", func() error { return s.readGroups(&s.groups) })
+		case "negotiated_prices":
+			return s.field("negotiated_prices", func() error { return s.array(s.negotiatedPrice) })
+		default:
+			return s.field(string(k), s.l.skip)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if len(s.prices) == 0 {
+		return nil
+	}
+	if len(s.groups.b) == 0 {
+		s.groups.byte1(0)
+	}
+	if len(s.refs) == 0 && len(s.groups.b) == 1 {
+		return nil // no provider left after filtering
+	}
+	if len(s.refs) > 0 {
+		s.itemRefs = true
+	}
+	e := &s.ent
+	e.reset()
+	e.strs(s.refs)
+	e.b = append(e.b, s.groups.b...)
+	e.uvarint(uint64(len(s.prices)))
+	for _, p := range s.prices {
+		for _, f := range []string{p.typ, p.rate, p.exp, p.class, p.setting, p.info} {
+			e.str(f)
+		}
+		e.strs(p.service)
+		e.strs(p.mods)
+	}
+	if len(s.item.b) > itemMemBudget {
+		d := dec{b: s.item.b}
+		for d.more() {
+			if err := s.itemSpill.add(d.bytes()); err != nil {
+				return err
+			}
+		}
+		s.item.reset()
+	}
+	s.item.record(e.b)
+	return nil
+}
+
+func (s *scanner) negotiatedPrice() error {
+	var p price
+	err := s.object(func(k []byte) error {
+		var dst *string
+		switch string(k) {
+		case "negotiated_type":
+			dst = &p.typ
+		case "negotiated_rate":
+			return s.field("negotiated_rate", func() error {
+				t, isStr, err := s.l.scalar()
+				if err != nil {
+					return err
+				}
+				if isStr && !validNumber(t) {
+					return s.l.errorf("negotiated_rate %q is not a number", truncate(t))
+				}
+				p.rate = string(t)
+				return nil
+			})
+		case "expiration_date":
+			dst = &p.exp
+		case "billing_class":
+			dst = &p.class
+		case "setting":
+			dst = &p.setting
+		case "additional_information":
+			dst = &p.info
+		case "service_code":
+			return s.field("service_code", func() (err error) { p.service, err = s.texts(nil); return })
+		case "billing_code_modifier":
+			return s.field("billing_code_modifier", func() (err error) { p.mods, err = s.texts(nil); return })
+		default:
+			return s.field(string(k), s.l.skip)
+		}
+		return s.field(string(k), func() (err error) { *dst, err = s.text(); return })
+	})
+	if err != nil {
+		return err
+	}
+	if p.rate == "" {
+		s.warnf("negotiated price without negotiated_rate before byte %d", s.l.offset())
+		return nil
+	}
+	s.prices = append(s.prices, p)
+	return nil
+}
+
+// provider is one NPI of a resolved group.
+type provider struct {
+	groupID, network, npi, tinType, tin, business string
+}
+
+// emitEntry turns one encoded entry into rows: every provider (inline or
+// referenced) times every price, once each.
+func (s *scanner) emitEntry(h *itemHeader, rec []byte) error {
+	d := dec{b: rec}
+	refs := d.strs()
+	var provs []provider
+	provs = decodeGroups(&d, "", "", provs)
+	n := d.uvarint()
+	prices := make([]price, 0, min(n, 64))
+	for range n {
+		var p price
+		p.typ, p.rate, p.exp, p.class, p.setting, p.info = d.str(), d.str(), d.str(), d.str(), d.str(), d.str()
+		p.service = d.strs()
+		p.mods = d.strs()
+		prices = append(prices, p)
+	}
+	if d.err != nil {
+		return d.err
+	}
+	for _, id := range refs {
+		rec, ok, err := s.store.get(id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			if !s.f.providers() {
+				s.unresolved++
+			}
+			continue
+		}
+		rd := dec{b: rec}
+		switch rd.byte1() {
+		case 'G':
+			network := rd.str()
+			provs = decodeGroups(&rd, id, network, provs)
+		case 'L':
+			loc := rd.str()
+			blob, err := s.remoteGroups(loc)
+			if err != nil {
+				s.warnf("provider_group_id %s: %v", id, err)
+				continue
+			}
+			provs = decodeGroups(&dec{b: blob}, id, "", provs)
+		}
+		if rd.err != nil {
+			return rd.err
+		}
+	}
+	for _, pv := range provs {
+		for _, p := range prices {
+			if s.duplicate(h, &pv, &p) {
+				continue
+			}
+			if err := s.row(h, &pv, &p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func decodeGroups(d *dec, id, network string, provs []provider) []provider {
+	for d.more() && d.byte1() == 1 {
+		tinType, tin, business := d.str(), d.str(), d.str()
+		n := d.uvarint()
+		for range n {
+			provs = append(provs, provider{id, network, d.str(), tinType, tin, business})
+		}
+	}
+	return provs
+}
+
+// duplicate reports whether this row was already written for the item.
+func (s *scanner) duplicate(h *itemHeader, pv *provider, p *price) bool {
+	hh := &s.h
+	hh.Reset()
+	for _, f := range []string{h.codeType, h.code, pv.npi, pv.tinType, pv.tin, p.typ, p.rate, p.class, p.setting, p.exp} {
+		hh.WriteString(f)
+		hh.WriteByte(0)
+	}
+	for _, f := range p.service {
+		hh.WriteString(f)
+		hh.WriteByte(1)
+	}
+	hh.WriteByte(0)
+	for _, f := range p.mods {
+		hh.WriteString(f)
+		hh.WriteByte(1)
+	}
+	k := hh.Sum64()
+	if _, dup := s.seen[k]; dup {
+		return true
+	}
+	if len(s.seen) < maxSeen {
+		s.seen[k] = struct{}{}
+	}
+	return false
+}
+
+// row appends the rows for one provider and price: one per plan.
+func (s *scanner) row(h *itemHeader, pv *provider, p *price) error {
+	plans := s.plans
+	if len(plans) == 0 {
+		plans = []Plan{s.hdr.plan}
+	}
+	for _, pl := range plans {
+		s.batch = append(s.batch, Rate{
+			Source:                 s.src,
+			ReportingEntityName:    s.hdr.entityName,
+			ReportingEntityType:    s.hdr.entityType,
+			PlanName:               pl.Name,
+			PlanIDType:             pl.IDType,
+			PlanID:                 pl.ID,
+			PlanMarketType:         pl.MarketType,
+			IssuerName:             pl.IssuerName,
+			PlanSponsorName:        pl.SponsorName,
+			LastUpdatedOn:          s.hdr.lastUpdated,
+			NegotiationArrangement: h.arrangement,
+			Name:                   h.name,
+			BillingCodeType:        h.codeType,
+			BillingCodeTypeVersion: h.codeTypeVersion,
+			BillingCode:            h.code,
+			ProviderGroupID:        pv.groupID,
+			NetworkName:            pv.network,
+			NPI:                    pv.npi,
+			TINType:                pv.tinType,
+			TIN:                    pv.tin,
+			BusinessName:           pv.business,
+			NegotiatedType:         p.typ,
+			NegotiatedRate:         p.rate,
+			ExpirationDate:         p.exp,
+			BillingClass:           p.class,
+			Setting:                p.setting,
+			ServiceCodes:           p.service,
+			Modifiers:              p.mods,
+			AdditionalInformation:  p.info,
+		})
+	}
+	if len(s.batch) >= batchSize {
+		return s.flush()
+	}
+	return nil
+}
+
+func (s *scanner) flush() error {
+	if len(s.batch) == 0 {
+		return nil
+	}
+	n := len(s.batch)
+	err := s.emit(s.batch)
+	s.batch = s.batch[:0]
+	if err != nil {
+		return fmt.Errorf("write rows: %w", err)
+	}
+	s.res.Rows += int64(n)
+	if pr := s.opt.Progress; pr != nil {
+		pr.Rows.Add(int64(n))
+	}
+	return nil
+}
+
+// remoteGroups fetches a v1 remote provider-reference file (once per
+// location) and returns its groups that pass the filter, encoded.
+func (s *scanner) remoteGroups(loc string) ([]byte, error) {
+	if b, ok := s.remote[loc]; ok {
+		return b, nil
+	}
+	where, err := resolve(s.src, loc)
+	if err != nil {
+		return nil, err
+	}
+	var e enc
+	sub := Options{Query: s.opt.Query, TempDir: s.opt.TempDir, Client: s.opt.Client}
+	err = func() error {
+		raw, err := openRaw(s.ctx, s.opt.Client, where)
+		if err != nil {
+			return err
+		}
+		p := startPipe(s.ctx, raw, new(atomic.Int64))
+		defer p.close()
+		rs := newScanner(s.ctx, where, p, nil, sub, nil)
+		defer rs.close()
+		return rs.object(func(k []byte) error {
+			if string(k) != "provider_groups" {
+				return rs.field(string(k), rs.l.skip)
+			}
+			return rs.field("provider_groups", func() error { return rs.readGroups(&e) })
+		})
+	}()
+	if err != nil {
+		return nil, fmt.Errorf("remote provider reference %s: %w", where, err)
+	}
+	if len(e.b) == 0 {
+		e.byte1(0)
+	}
+	s.remote[loc] = e.b
+	return e.b, nil
+}
+
+// headerOf renders an item for messages.
+func (h *itemHeader) String() string {
+	return strings.TrimSpace(h.codeType + " " + h.code)
+}
