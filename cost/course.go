@@ -2,7 +2,6 @@ package cost
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/ketacover/ketacover"
 )
@@ -40,34 +39,39 @@ type PriceList []Price
 func (p PriceList) Validate() error {
 	seen := map[string]int{}
 	for i, pr := range p {
-		bad := func(field, format string, args ...any) error {
-			return ketacover.Errorf(ketacover.EINVALID, "prices[%d] (%s).%s: %s", i, pr.Code, field, fmt.Sprintf(format, args...))
-		}
-		if !validCode(pr.Code) {
-			return bad("code", "want a CPT or HCPCS code (five letters or digits, e.g. 96365, J3490), got %q", pr.Code)
+		if field, msg := pr.check(); field != "" {
+			return ketacover.Errorf(ketacover.EINVALID, "prices[%d] (%s).%s: %s", i, pr.Code, field, msg)
 		}
 		if j, ok := seen[pr.Code]; ok {
-			return bad("code", "priced twice (also prices[%d])", j)
+			return ketacover.Errorf(ketacover.EINVALID, "prices[%d] (%s).code: priced twice (also prices[%d])", i, pr.Code, j)
 		}
 		seen[pr.Code] = i
-		switch pr.Part {
-		case PartDrug, PartService, PartBundled:
-		default:
-			return bad("part", "want %q, %q or %q, got %q", PartDrug, PartService, PartBundled, pr.Part)
-		}
-		if pr.Billed <= 0 {
-			return bad("billed", "want the charge per unit, more than zero")
-		}
-		for _, f := range []struct {
-			name string
-			v    Cents
-		}{{"cash", pr.Cash}, {"allowed", pr.Allowed}, {"oonAllowed", pr.OONAllowed}} {
-			if f.v < 0 {
-				return bad(f.name, "want 0 or more, got %s", f.v)
-			}
-		}
 	}
 	return nil
+}
+
+// check returns the first bad field of pr and what is wrong with it.
+func (pr Price) check() (field, msg string) {
+	if !validCode(pr.Code) {
+		return "code", fmt.Sprintf("want a CPT or HCPCS code (five letters or digits, e.g. 96365, J3490), got %q", pr.Code)
+	}
+	switch pr.Part {
+	case PartDrug, PartService, PartBundled:
+	default:
+		return "part", fmt.Sprintf("want %q, %q or %q, got %q", PartDrug, PartService, PartBundled, pr.Part)
+	}
+	if pr.Billed <= 0 {
+		return "billed", "want the charge per unit, more than zero"
+	}
+	for _, f := range []struct {
+		name string
+		v    Cents
+	}{{"cash", pr.Cash}, {"allowed", pr.Allowed}, {"oonAllowed", pr.OONAllowed}} {
+		if f.v < 0 {
+			return f.name, fmt.Sprintf("want 0 or more, got %s", f.v)
+		}
+	}
+	return "", ""
 }
 
 func validCode(c string) bool {
@@ -182,11 +186,11 @@ func (tp TreatmentPlan) Validate(prices PriceList) error {
 				if p.Code == "" {
 					p.Code = ln.Code
 				}
-				if err := (PriceList{p}).Validate(); err != nil {
-					return bad(lat+".price", "%s", strings.TrimPrefix(ketacover.ErrorMessage(err), "prices[0] "))
-				}
 				if p.Code != ln.Code {
 					return bad(lat+".price.code", "%q differs from the line's code %q", p.Code, ln.Code)
+				}
+				if field, msg := p.check(); field != "" {
+					return bad(lat+".price."+field, "%s", msg)
 				}
 			} else if _, ok := prices.Lookup(ln.Code); !ok {
 				return bad(lat+".code", "%q has no price; add it to the price list or give the line a price", ln.Code)

@@ -9,7 +9,7 @@ import (
 // Share is the outcome of one claim line: who pays what, and the figures the
 // arithmetic used, so that the working can be shown.
 type Share struct {
-	Network Network `json:"network"`
+	Network Network `json:"network,omitempty"`
 	Billed  Cents   `json:"billed"`
 	Allowed Cents   `json:"allowed"`
 

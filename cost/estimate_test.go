@@ -1,0 +1,259 @@
+package cost
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/ketacover/ketacover"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s (-want +got):\n%s", name, diff)
+	}
+}
+
+func dates(ss []Session) []string {
+	var out []string
+	for _, s := range ss {
+		out = append(out, s.Date.String()+" "+s.Phase)
+	}
+	return out
+}
+
+func TestEsketamineCourseSessions(t *testing.T) {
+	lines := []Line{{Code: "G2083"}}
+	got := dates(EsketamineCourse(ketacover.MustDate("2026-03-02"), 12, 2, lines).Sessions())
+	want := []string{
+		// Weeks 1–4 twice weekly (Monday and Thursday): 8 sessions.
+		"2026-03-02 induction", "2026-03-05 induction", "2026-03-09 induction", "2026-03-12 induction",
+		"2026-03-16 induction", "2026-03-19 induction", "2026-03-23 induction", "2026-03-26 induction",
+		// Weeks 5–8 weekly: 4 sessions.
+		"2026-03-30 weekly", "2026-04-06 weekly", "2026-04-13 weekly", "2026-04-20 weekly",
+		// Weeks 9–12 every 2 weeks: 2 sessions.
+		"2026-04-27 maintenance", "2026-05-11 maintenance",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("sessions (-want +got):\n%s", diff)
+	}
+	if n := len(EsketamineCourse(ketacover.MustDate("2026-03-02"), 52, 1, lines).Sessions()); n != 8+4+44 {
+		t.Errorf("52 weeks with weekly maintenance: %d sessions, want 56", n)
+	}
+	if n := len(EsketamineCourse(ketacover.MustDate("2026-03-02"), 3, 2, lines).Sessions()); n != 6 {
+		t.Errorf("3 weeks: %d sessions, want 6", n)
+	}
+}
+
+func TestKetamineIVCourseSessions(t *testing.T) {
+	lines := []Line{{Code: "96365"}}
+	tests := []struct {
+		name string
+		tp   TreatmentPlan
+		want []string
+	}{
+		{"6 infusions in 2 weeks then 2 monthly boosters", KetamineIVCourse(ketacover.MustDate("2026-03-02"), 6, 2, 2, 4, lines), []string{
+			"2026-03-02 series", "2026-03-04 series", "2026-03-06 series", "2026-03-09 series", "2026-03-11 series", "2026-03-13 series",
+			"2026-03-16 maintenance", "2026-04-13 maintenance",
+		}},
+		{"6 infusions in 3 weeks", KetamineIVCourse(ketacover.MustDate("2026-03-02"), 6, 3, 0, 0, lines), []string{
+			"2026-03-02 series", "2026-03-05 series", "2026-03-09 series", "2026-03-12 series", "2026-03-16 series", "2026-03-19 series",
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, dates(tc.tp.Sessions())); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// spravatoRequest is the §1.7 worked example (ind. deductible $2,000, 20%
+// coinsurance, OOP max $5,000, $1,000 allowed a session) stretched over 26
+// weeks from October 2026, so the course crosses the January plan-year reset,
+// with an out-of-network tier for the superbill scenario.
+func spravatoRequest() *Request {
+	return &Request{
+		Benefits: &Benefits{
+			Coverage:     SelfOnly,
+			InNetwork:    Tier{Deductible: Dollars(2000), Coinsurance: Percent(20), OOPMax: Dollars(5000)},
+			OutOfNetwork: &Tier{Deductible: Dollars(4000), Coinsurance: Percent(40), OOPMax: Dollars(12000)},
+		},
+		Plan: EsketamineCourse(ketacover.MustDate("2026-10-05"), 26, 2, []Line{{Code: "G2083"}}),
+		Prices: PriceList{{Code: "G2083", Description: "esketamine >56 mg with 2 h observation", Part: PartBundled,
+			Billed: Dollars(1200), Cash: Dollars(1050), Allowed: Dollars(1000), OONAllowed: Dollars(900), Source: "test figures"}},
+	}
+}
+
+func TestEstimateSpravato(t *testing.T) {
+	e, err := EstimateCourse(spravatoRequest())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := e.Scenario(ScenarioInNetwork)
+	// 2026: sessions 1–2 pay the $2,000 deductible, then $200 each; 2027
+	// starts over.
+	var pays []Cents
+	for _, s := range in.Sessions {
+		pays = append(pays, s.PatientPays)
+	}
+	d, c := Dollars(1000), Dollars(200)
+	want := []Cents{d, d, c, c, c, c, c, c, c, c, c, c, c, c, c, // 15 sessions in Oct–Dec 2026
+		d, d, c, c, c, c} // 6 in 2027
+	if diff := cmp.Diff(want, pays); diff != "" {
+		t.Errorf("in-network patient pays per session (-want +got):\n%s", diff)
+	}
+	if len(in.PlanYears) != 2 || in.PlanYears[1].Start != ketacover.MustDate("2027-01-01") || in.PlanYears[1].Sessions != 6 {
+		t.Errorf("plan years = %+v", in.PlanYears)
+	}
+	if !hasEvent(in.Sessions[15], EventReset) || !hasEvent(in.Sessions[1], EventDeductible) || in.Working != 2 {
+		t.Errorf("events: session 16 %q, session 2 %q, working %d", in.Sessions[15].Events, in.Sessions[1].Events, in.Working)
+	}
+	for _, sc := range e.Scenarios {
+		var sum Totals
+		for _, s := range sc.Sessions {
+			sum.add(s.Totals)
+		}
+		if sum != sc.Totals {
+			t.Errorf("%s: session sums %+v != totals %+v", sc.Scenario, sum, sc.Totals)
+		}
+	}
+	golden(t, "spravato-estimate.txt", []byte(e.Text()))
+	j, err := json.MarshalIndent(e, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "spravato-estimate.json", append(j, '\n'))
+}
+
+func TestEstimateUnavailable(t *testing.T) {
+	r := spravatoRequest()
+	r.Benefits.OutOfNetwork = nil
+	r.Prices[0].Allowed = 0
+	e, err := EstimateCourse(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, sc := range e.Scenarios {
+		got = append(got, string(sc.Scenario)+": "+sc.Unavailable)
+	}
+	want := []string{
+		"in-network: no in-network allowed amount for G2083; add it to the price list (the clinic, the plan or its Transparency in Coverage file can give it)",
+		"out-of-network: the plan has no out-of-network benefits",
+		"self-pay: ",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	// Uninsured: self-pay only, at the cash price.
+	r.Benefits = nil
+	e, err = EstimateCourse(r)
+	if err != nil || len(e.Scenarios) != 1 || e.Scenarios[0].Totals.PatientPays != Dollars(1050)*21 {
+		t.Errorf("uninsured: %+v, %v", e, err)
+	}
+}
+
+func TestRequestValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(r *Request)
+		want   string
+	}{
+		{"coverage", func(r *Request) { r.Benefits.Coverage = "couple" }, "benefits.coverage:"},
+		{"coinsurance", func(r *Request) { r.Benefits.InNetwork.Coinsurance = Percent(120) }, "benefits.inNetwork.coinsurance:"},
+		{"copay without rule", func(r *Request) { r.Benefits.InNetwork.Copay = Dollars(20) }, "benefits.inNetwork.copayRule:"},
+		{"no OOP in network", func(r *Request) { r.Benefits.InNetwork.OOPMax = 0 }, "benefits.inNetwork.oopMax:"},
+		{"OON no cap and a cap", func(r *Request) { r.Benefits.OutOfNetwork.NoOOPMax = true }, "benefits.outOfNetwork.noOOPMax:"},
+		{"deductible above OOP", func(r *Request) { r.Benefits.InNetwork.Deductible = Dollars(6000) }, "benefits.inNetwork.deductible:"},
+		{"family amounts on self-only", func(r *Request) { r.Met.InNetwork.FamilyOOP = 1 }, "met.inNetwork.familyDeductible:"},
+		{"oop below deductible met", func(r *Request) { r.Met.InNetwork.Deductible = 100 }, "met.inNetwork.oop:"},
+		{"therapy", func(r *Request) { r.Plan.Therapy = "psilocybin" }, "plan.therapy:"},
+		{"no start", func(r *Request) { r.Plan.Start = ketacover.Date{} }, "plan.start:"},
+		{"rhythm", func(r *Request) { r.Plan.Phases[0].PerWeek = 0 }, "plan.phases[0].perWeek:"},
+		{"length", func(r *Request) { r.Plan.Phases[1].Weeks = 0 }, "plan.phases[1].weeks:"},
+		{"unpriced code", func(r *Request) { r.Plan.Phases[2].Lines = []Line{{Code: "J0013", Units: 84}} }, `plan.phases[2].lines[0].code: "J0013" has no price`},
+		{"units", func(r *Request) { r.Plan.Phases[0].Lines = []Line{{Code: "G2083", Units: -1}} }, "plan.phases[0].lines[0].units:"},
+		{"too long", func(r *Request) { r.Plan.Phases[2].Weeks = 600 }, "plan.phases[2]: the plan runs past"},
+		{"price part", func(r *Request) { r.Prices[0].Part = "" }, "prices[0] (G2083).part:"},
+		{"price code", func(r *Request) { r.Prices[0].Code = "g2083" }, "prices[0] (g2083).code:"},
+		{"line price", func(r *Request) {
+			r.Plan.Phases[0].Lines = []Line{{Code: "G2083", Price: &Price{Part: PartBundled}}}
+		}, "plan.phases[0].lines[0].price.billed:"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := spravatoRequest()
+			// Phases share a Lines slice; give each its own before changing one.
+			for i := range r.Plan.Phases {
+				r.Plan.Phases[i].Lines = append([]Line(nil), r.Plan.Phases[i].Lines...)
+			}
+			tc.change(r)
+			err := r.Validate()
+			if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Fatalf("Validate() = %v, want an error starting %q", err, tc.want)
+			}
+			if ketacover.ErrorCode(err) != ketacover.EINVALID {
+				t.Errorf("code %q, want invalid", ketacover.ErrorCode(err))
+			}
+			if _, err := EstimateCourse(r); err == nil {
+				t.Error("EstimateCourse accepted an invalid request")
+			}
+		})
+	}
+}
+
+func TestRequestJSON(t *testing.T) {
+	// The request reads from JSON as a case file would carry it.
+	in := `{
+	  "benefits": {"coverage": "family", "embedded": true, "planYearStart": "07-01",
+	    "inNetwork": {"deductible": "2000", "familyDeductible": "6000", "coinsurance": "20%",
+	                  "oopMax": "5000", "familyOOPMax": "10000"}},
+	  "met": {"asOf": "2026-08-01", "inNetwork": {"deductible": "250.00", "familyDeductible": "900", "oop": "250", "familyOOP": "900"}},
+	  "plan": {"therapy": "ketamine-iv", "start": "2026-09-07",
+	    "phases": [{"name": "series", "perWeek": 3, "sessions": 6,
+	      "lines": [{"code": "J3490", "price": {"part": "drug", "billed": "150", "allowed": "60"}}, {"code": "96365"}]}]},
+	  "prices": [{"code": "96365", "part": "service", "billed": "$650.00", "allowed": "$400.00"}]
+	}`
+	var r Request
+	if err := json.Unmarshal([]byte(in), &r); err != nil {
+		t.Fatal(err)
+	}
+	e, err := EstimateCourse(&r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in0, _ := e.Scenario(ScenarioInNetwork)
+	// $460 allowed per session; $1,750 of the $2,000 deductible left.
+	// Sessions 1–3 $460 each (1,380); session 4 $370 to the deductible and
+	// 20% of $90 = $18; then 20% of $460 = $92.
+	var pays []Cents
+	for _, s := range in0.Sessions {
+		pays = append(pays, s.PatientPays)
+	}
+	want := []Cents{46000, 46000, 46000, 37000 + 1800, 9200, 9200}
+	if diff := cmp.Diff(want, pays); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if in0.Totals.DrugShare == 0 {
+		t.Error("drug share of J3490 not counted")
+	}
+}
