@@ -23,6 +23,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"help", "show help for ketacover or one command", "help [COMMAND]", runHelp},
+		{"help-contacts", "who regulates a plan and where free help is, for a state and plan type", "help-contacts STATE PLAN-TYPE [--json]", runHelpContacts},
 	}
 }
 
