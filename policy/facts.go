@@ -1,0 +1,262 @@
+package policy
+
+import (
+	"reflect"
+	"strings"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/interpreter"
+
+	"github.com/ketacover/ketacover"
+)
+
+var (
+	mapType     = reflect.TypeFor[map[string]any]()
+	stringsType = reflect.TypeFor[[]string]()
+)
+
+// variables are the top-level names a criterion's CEL expression may use.
+var variables = []string{"patient", "plan", "therapy", "history", "prescriber"}
+
+// Facts is a case as the criteria see it: nested maps named as in the case
+// file, plus values derived for the date of service (age, days since each
+// score), and the paths of every fact that is not recorded. Build it once
+// per case and date; evaluate it against any number of policies.
+type Facts struct {
+	Case    *ketacover.Case
+	AsOf    ketacover.Date
+	vars    map[string]any
+	absent  []string // paths of facts not recorded
+	pattern []*cel.AttributePatternType
+	act     interpreter.PartialActivation
+}
+
+// NewFacts builds the facts of c on the date of service asOf.
+func NewFacts(c *ketacover.Case, asOf ketacover.Date) (*Facts, error) {
+	f := &Facts{Case: c, AsOf: asOf, vars: map[string]any{}}
+	cv := reflect.ValueOf(c).Elem()
+	ct := cv.Type()
+	for i := range ct.NumField() {
+		name := yamlName(ct.Field(i))
+		if name == "" || name == "id" {
+			continue
+		}
+		f.vars[name] = f.value(cv.Field(i), name)
+	}
+	f.derive()
+	f.pattern = make([]*cel.AttributePatternType, len(f.absent))
+	for i, p := range f.absent {
+		f.pattern[i] = patternOf(p)
+	}
+	act, err := cel.PartialVars(f.vars, f.pattern...)
+	if err != nil {
+		return nil, err
+	}
+	f.act = act
+	return f, nil
+}
+
+func yamlName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	if name == "-" {
+		return ""
+	}
+	return name
+}
+
+// value converts a field of the case to a CEL-ready value. Nil pointers,
+// empty strings and nil slices are facts not recorded: they are left out
+// of the maps and their paths recorded as unknown. An empty but non-nil
+// list ("trials: []") is a recorded "none".
+func (f *Facts) value(v reflect.Value, path string) any {
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			f.absent = append(f.absent, path)
+			return nil
+		}
+		v = v.Elem()
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		if d, ok := v.Interface().(ketacover.Date); ok {
+			if d.IsZero() {
+				f.absent = append(f.absent, path)
+				return nil
+			}
+			return d.String()
+		}
+		m := map[string]any{}
+		t := v.Type()
+		for i := range t.NumField() {
+			name := yamlName(t.Field(i))
+			if name == "" {
+				continue
+			}
+			if x := f.value(v.Field(i), path+"."+name); x != nil {
+				m[name] = x
+			}
+		}
+		return m
+	case reflect.Slice:
+		if v.IsNil() {
+			f.absent = append(f.absent, path)
+			return nil
+		}
+		l := make([]any, v.Len())
+		for i := range v.Len() {
+			// Elements are read by the domain functions, which judge
+			// missing fields themselves, so no paths are recorded below.
+			l[i] = elem(v.Index(i))
+		}
+		return l
+	case reflect.String:
+		if v.String() == "" {
+			f.absent = append(f.absent, path)
+			return nil
+		}
+		return v.String()
+	case reflect.Bool:
+		return v.Bool()
+	case reflect.Int, reflect.Int64:
+		return v.Int()
+	case reflect.Float64:
+		return v.Float()
+	}
+	return nil
+}
+
+// elem converts a list element, leaving out what is not recorded.
+func elem(v reflect.Value) any {
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return nil
+		}
+		v = v.Elem()
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		if d, ok := v.Interface().(ketacover.Date); ok {
+			if d.IsZero() {
+				return nil
+			}
+			return d.String()
+		}
+		m := map[string]any{}
+		t := v.Type()
+		for i := range t.NumField() {
+			name := yamlName(t.Field(i))
+			if name == "" {
+				continue
+			}
+			if x := elem(v.Field(i)); x != nil {
+				m[name] = x
+			}
+		}
+		return m
+	case reflect.String:
+		if v.String() == "" {
+			return nil
+		}
+		return v.String()
+	case reflect.Bool:
+		return v.Bool()
+	case reflect.Int, reflect.Int64:
+		return v.Int()
+	case reflect.Float64:
+		return v.Float()
+	}
+	return nil
+}
+
+// derive adds the values computed for the date of service.
+func (f *Facts) derive() {
+	c := f.Case
+	patient := f.vars["patient"].(map[string]any)
+	switch {
+	case c.Patient.BirthDate != nil:
+		patient["age"] = int64(ageOn(*c.Patient.BirthDate, f.AsOf))
+		f.present("patient.age")
+	case c.Patient.Age != nil:
+		patient["age"] = int64(*c.Patient.Age)
+	}
+	f.present("patient.birth_date")
+	plan := f.vars["plan"].(map[string]any)
+	if lob := c.Plan.Type.LineOfBusiness(); lob != "" {
+		plan["line_of_business"] = lob
+	} else {
+		f.absent = append(f.absent, "plan.line_of_business")
+	}
+	history := f.vars["history"].(map[string]any)
+	if trials, ok := history["trials"].([]any); ok {
+		for i, t := range trials {
+			m := t.(map[string]any)
+			tr := c.History.Trials[i]
+			end := tr.End
+			if end == nil {
+				end = tr.Start
+			}
+			if end != nil {
+				m["ended_days_ago"] = int64(end.DaysUntil(f.AsOf))
+			}
+		}
+	}
+	if scores, ok := history["scores"].([]any); ok {
+		for i, s := range scores {
+			s.(map[string]any)["days_ago"] = int64(c.History.Scores[i].Date.DaysUntil(f.AsOf))
+		}
+	}
+}
+
+// present removes path from the absent list (a derived value filled it).
+func (f *Facts) present(path string) {
+	out := f.absent[:0]
+	for _, p := range f.absent {
+		if p != path {
+			out = append(out, p)
+		}
+	}
+	f.absent = out
+}
+
+// Absent reports whether the fact at path is not recorded.
+func (f *Facts) Absent(path string) bool {
+	for _, p := range f.absent {
+		if p == path || strings.HasPrefix(path, p+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// Lookup returns the recorded value at a dotted path.
+func (f *Facts) Lookup(path string) (any, bool) {
+	parts := strings.Split(path, ".")
+	var cur any = f.vars
+	for _, p := range parts {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[p]; !ok {
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+func patternOf(path string) *cel.AttributePatternType {
+	parts := strings.Split(path, ".")
+	p := cel.AttributePattern(parts[0])
+	for _, q := range parts[1:] {
+		p = p.QualString(q)
+	}
+	return p
+}
+
+func ageOn(birth, on ketacover.Date) int {
+	age := on.Year - birth.Year
+	if on.Month < birth.Month || (on.Month == birth.Month && on.Day < birth.Day) {
+		age--
+	}
+	return age
+}

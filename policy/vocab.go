@@ -1,0 +1,747 @@
+package policy
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/common/types/traits"
+)
+
+// The vocabulary policies are written in: a few domain functions over the
+// case's lists, so that a policy file reads like the policy text and the
+// variations between payers (2, 3 or 4 failed trials; 4, 6 or 8 weeks;
+// classes; episode) are parameters, not code.
+//
+// Every function is three-valued: it returns true or false when the
+// recorded facts decide the question and a CEL unknown, naming the facts
+// that would decide it, when they do not.
+
+// vocabulary returns the CEL declarations of the domain functions.
+func vocabulary() []cel.EnvOption {
+	list := cel.ListType(cel.DynType)
+	opts := cel.MapType(cel.StringType, cel.DynType)
+	return []cel.EnvOption{
+		cel.Function("failed",
+			cel.MemberOverload("trials_failed_int_map", []*cel.Type{list, cel.IntType, opts}, cel.BoolType,
+				cel.FunctionBinding(func(args ...ref.Val) ref.Val { return trialsBinding("antidepressant", args) }))),
+		cel.Function("augmentations",
+			cel.MemberOverload("trials_augmentations_int_map", []*cel.Type{list, cel.IntType, opts}, cel.BoolType,
+				cel.FunctionBinding(func(args ...ref.Val) ref.Val { return trialsBinding("augmentation", args) }))),
+		cel.Function("tried",
+			cel.MemberOverload("psychotherapy_tried_map", []*cel.Type{list, opts}, cel.BoolType,
+				cel.BinaryBinding(triedBinding))),
+		cel.Function("latest",
+			cel.MemberOverload("scores_latest_string_int", []*cel.Type{list, cel.StringType, cel.IntType}, cel.IntType,
+				cel.FunctionBinding(latestBinding)),
+			cel.MemberOverload("scores_latest_string", []*cel.Type{list, cel.StringType}, cel.IntType,
+				cel.BinaryBinding(func(l, s ref.Val) ref.Val { return latestBinding(l, s, types.Int(anyAge)) }))),
+		cel.Function("improvement",
+			cel.MemberOverload("scores_improvement_string", []*cel.Type{list, cel.StringType}, cel.IntType,
+				cel.BinaryBinding(improvementBinding))),
+		cel.Function("hasAny",
+			cel.MemberOverload("diagnoses_hasAny_list", []*cel.Type{list, cel.ListType(cel.StringType)}, cel.BoolType,
+				cel.BinaryBinding(hasAnyBinding))),
+	}
+}
+
+// domainFunctions names the vocabulary, for the explainer.
+var domainFunctions = map[string]string{
+	"failed":        "history.trials",
+	"augmentations": "history.trials",
+	"tried":         "history.psychotherapy",
+	"latest":        "history.scores",
+	"improvement":   "history.scores",
+	"hasAny":        "history.diagnoses",
+}
+
+// trialOptions are the parameters of failed() and augmentations().
+type trialOptions struct {
+	Role             string   // antidepressant or augmentation
+	MinWeeks         float64  // weeks at dose for a trial to count
+	PartialMinWeeks  float64  // weeks needed when the outcome is a partial response
+	PartialMaxDose   bool     // a partial response counts only at the maximum dose
+	IntoleranceAny   bool     // intolerance counts whatever the duration
+	Outcomes         []string // outcomes that count as failure
+	MaxImprovement   *int     // nonresponse = improvement at most this percent
+	Episode          string   // "current": every counted trial in the current episode
+	CurrentMin       int      // at least this many counted trials in the current episode
+	DistinctClasses  int      // counted trials span at least this many classes
+	Classes          []string // only these classes count
+	AdequateDose     bool     // dose documented as adequate
+	MaxTolerated     bool     // dose was the maximally tolerated labeled dose
+	MinAdherencePct  int      // adherence at least this percent
+	WithinYears      float64  // trial ended within this many years of the date of service
+	DistinctDrugs    bool     // count different drugs, not trial records (default true)
+	ConcurrentWithAD bool     // augmentation given together with an antidepressant (documented by "augments")
+}
+
+var defaultOutcomes = []string{"no-response", "partial-response"}
+
+// parseTrialOptions reads the options map a policy passes.
+func parseTrialOptions(role string, m map[string]any) (trialOptions, error) {
+	o := trialOptions{Role: role, Outcomes: defaultOutcomes, DistinctDrugs: true}
+	for k, v := range m {
+		var err error
+		switch k {
+		case "min_weeks":
+			o.MinWeeks, err = asFloat(k, v)
+		case "partial_min_weeks":
+			o.PartialMinWeeks, err = asFloat(k, v)
+		case "partial_max_dose":
+			o.PartialMaxDose, err = asBool(k, v)
+		case "intolerance_any_duration":
+			o.IntoleranceAny, err = asBool(k, v)
+		case "outcomes":
+			o.Outcomes, err = asStrings(k, v)
+		case "max_improvement_pct":
+			var f float64
+			f, err = asFloat(k, v)
+			n := int(f)
+			o.MaxImprovement = &n
+		case "episode":
+			var s string
+			s, err = asString(k, v)
+			if err == nil && s != "current" && s != "any" {
+				err = fmt.Errorf("option episode: want \"current\" or \"any\", got %q", s)
+			}
+			if s == "current" {
+				o.Episode = s
+			}
+		case "current_episode_min":
+			var f float64
+			f, err = asFloat(k, v)
+			o.CurrentMin = int(f)
+		case "distinct_classes":
+			var f float64
+			f, err = asFloat(k, v)
+			o.DistinctClasses = int(f)
+		case "classes":
+			o.Classes, err = asStrings(k, v)
+		case "adequate_dose":
+			o.AdequateDose, err = asBool(k, v)
+		case "max_tolerated":
+			o.MaxTolerated, err = asBool(k, v)
+		case "min_adherence_pct":
+			var f float64
+			f, err = asFloat(k, v)
+			o.MinAdherencePct = int(f)
+		case "within_years":
+			o.WithinYears, err = asFloat(k, v)
+		default:
+			err = fmt.Errorf("unknown option %q", k)
+		}
+		if err != nil {
+			return o, err
+		}
+	}
+	return o, nil
+}
+
+func asFloat(k string, v any) (float64, error) {
+	switch n := v.(type) {
+	case int64:
+		return float64(n), nil
+	case uint64:
+		return float64(n), nil
+	case float64:
+		return n, nil
+	case int:
+		return float64(n), nil
+	}
+	return 0, fmt.Errorf("option %s: want a number, got %v", k, v)
+}
+
+func asBool(k string, v any) (bool, error) {
+	b, ok := v.(bool)
+	if !ok {
+		return false, fmt.Errorf("option %s: want true or false, got %v", k, v)
+	}
+	return b, nil
+}
+
+func asString(k string, v any) (string, error) {
+	s, ok := v.(string)
+	if !ok {
+		return "", fmt.Errorf("option %s: want text, got %v", k, v)
+	}
+	return s, nil
+}
+
+func asStrings(k string, v any) ([]string, error) {
+	l, ok := v.([]any)
+	if !ok {
+		if ls, ok := v.([]string); ok {
+			return ls, nil
+		}
+		return nil, fmt.Errorf("option %s: want a list of text, got %v", k, v)
+	}
+	out := make([]string, len(l))
+	for i, x := range l {
+		s, ok := x.(string)
+		if !ok {
+			return nil, fmt.Errorf("option %s: want a list of text, got %v", k, v)
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+// verdict is a three-valued answer for one item.
+type verdict int
+
+const (
+	no verdict = iota
+	maybe
+	yes
+)
+
+// trialCheck is the judgment of one trial against the options.
+type trialCheck struct {
+	Index   int
+	Drug    string
+	Class   string
+	Current verdict // in the current episode
+	Verdict verdict
+	Why     string   // why it does not count, when it does not
+	Missing []string // fields that would decide it
+}
+
+// trialsResult is the judgment of a list of trials.
+type trialsResult struct {
+	Need        int
+	Opts        trialOptions
+	Checks      []trialCheck
+	Definite    int // distinct drugs that surely count
+	Possible    int // distinct drugs that might count (including definite)
+	Classes     int // distinct classes among definite
+	MaxClasses  int // distinct classes possible
+	CurrentDef  int
+	CurrentPoss int
+	Verdict     verdict
+}
+
+// judgeTrials is the logic behind failed() and augmentations().
+func judgeTrials(trials []map[string]any, need int, o trialOptions) trialsResult {
+	r := trialsResult{Need: need, Opts: o}
+	type drugAgg struct {
+		best    verdict
+		class   string
+		current verdict
+	}
+	drugs := map[string]*drugAgg{}
+	var order []string
+	for i, t := range trials {
+		c := checkTrial(i, t, o)
+		r.Checks = append(r.Checks, c)
+		if c.Verdict == no {
+			continue
+		}
+		key := strings.ToLower(c.Drug)
+		if !o.DistinctDrugs || key == "" {
+			key = fmt.Sprintf("#%d", i)
+		}
+		a, ok := drugs[key]
+		if !ok {
+			a = &drugAgg{}
+			drugs[key] = a
+			order = append(order, key)
+		}
+		if c.Verdict > a.best || (c.Verdict == a.best && c.Current > a.current) {
+			a.best, a.class, a.current = c.Verdict, c.Class, c.Current
+		}
+	}
+	defClasses, possClasses := map[string]bool{}, map[string]bool{}
+	unknownClass := 0
+	for _, k := range order {
+		a := drugs[k]
+		r.Possible++
+		if a.current != no {
+			r.CurrentPoss++
+		}
+		if a.class == "" {
+			unknownClass++
+		} else {
+			possClasses[a.class] = true
+		}
+		if a.best == yes {
+			r.Definite++
+			if a.class != "" {
+				defClasses[a.class] = true
+			}
+			if a.current == yes {
+				r.CurrentDef++
+			}
+		}
+	}
+	r.Classes = len(defClasses)
+	r.MaxClasses = len(possClasses) + unknownClass
+	met := r.Definite >= need && r.Classes >= o.DistinctClasses && r.CurrentDef >= o.CurrentMin
+	possible := r.Possible >= need && r.MaxClasses >= o.DistinctClasses && r.CurrentPoss >= o.CurrentMin
+	switch {
+	case met:
+		r.Verdict = yes
+	case possible:
+		r.Verdict = maybe
+	default:
+		r.Verdict = no
+	}
+	return r
+}
+
+// checkTrial judges one trial. A fact it needs and cannot find makes the
+// trial a "maybe", never a "no".
+func checkTrial(i int, t map[string]any, o trialOptions) trialCheck {
+	c := trialCheck{Index: i, Verdict: yes, Current: maybe}
+	c.Drug, _ = t["drug"].(string)
+	c.Class, _ = t["class"].(string)
+	miss := func(field string) {
+		c.Missing = append(c.Missing, fmt.Sprintf("history.trials[%d].%s", i, field))
+		if c.Verdict == yes {
+			c.Verdict = maybe
+		}
+	}
+	fail := func(format string, args ...any) {
+		if c.Verdict != no {
+			c.Why = fmt.Sprintf(format, args...)
+		}
+		c.Verdict = no
+	}
+	switch ep, _ := t["episode"].(string); ep {
+	case "current":
+		c.Current = yes
+	case "prior":
+		c.Current = no
+	}
+	role, _ := t["role"].(string)
+	switch {
+	case role == "":
+		miss("role")
+	case role != o.Role:
+		fail("%s is not an %s trial", role, o.Role)
+	}
+	if len(o.Classes) > 0 {
+		if c.Class == "" {
+			miss("class")
+		} else if !contains(o.Classes, c.Class) {
+			fail("class %s is not one of %s", c.Class, strings.Join(o.Classes, ", "))
+		}
+	}
+	outcome, _ := t["outcome"].(string)
+	if outcome == "" {
+		miss("outcome")
+	} else if !contains(o.Outcomes, outcome) {
+		fail("outcome was %s", outcome)
+	}
+	if o.MaxImprovement != nil && outcome != "intolerance" {
+		if imp, ok := number(t["improvement_pct"]); ok {
+			if imp > float64(*o.MaxImprovement) {
+				fail("improved %g%% (more than %d%%)", imp, *o.MaxImprovement)
+			}
+		} else if outcome != "no-response" {
+			miss("improvement_pct")
+		}
+	}
+	minWeeks := o.MinWeeks
+	if outcome == "partial-response" && o.PartialMinWeeks > 0 {
+		minWeeks = o.PartialMinWeeks
+	}
+	if outcome == "intolerance" && o.IntoleranceAny {
+		minWeeks = 0
+	}
+	if minWeeks > 0 {
+		if w, ok := number(t["weeks"]); !ok {
+			miss("weeks")
+		} else if w < minWeeks {
+			fail("%g weeks (fewer than %g)", w, minWeeks)
+		}
+	}
+	needMax := o.MaxTolerated || (o.PartialMaxDose && outcome == "partial-response")
+	if needMax && outcome != "intolerance" {
+		switch v, ok := t["max_tolerated"].(bool); {
+		case !ok:
+			miss("max_tolerated")
+		case !v:
+			fail("not at the maximally tolerated dose")
+		}
+	}
+	if o.AdequateDose && outcome != "intolerance" {
+		switch v, ok := t["dose_adequate"].(bool); {
+		case !ok:
+			miss("dose_adequate")
+		case !v:
+			fail("dose not adequate")
+		}
+	}
+	if o.MinAdherencePct > 0 {
+		if a, ok := number(t["adherence_pct"]); !ok {
+			miss("adherence_pct")
+		} else if a < float64(o.MinAdherencePct) {
+			fail("adherence %g%% (below %d%%)", a, o.MinAdherencePct)
+		}
+	}
+	if o.Episode == "current" {
+		switch c.Current {
+		case maybe:
+			miss("episode")
+		case no:
+			fail("in a prior episode")
+		}
+	}
+	if o.WithinYears > 0 {
+		if d, ok := number(t["ended_days_ago"]); !ok {
+			miss("end")
+		} else if d > o.WithinYears*365.25 {
+			fail("ended more than %g years ago", o.WithinYears)
+		}
+	}
+	return c
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return float64(n), true
+	case int:
+		return float64(n), true
+	case float64:
+		return n, true
+	}
+	return 0, false
+}
+
+// unknown builds a CEL unknown whose attribute trails are the missing
+// facts, so that the determination can name them.
+func unknown(paths []string) ref.Val {
+	if len(paths) == 0 {
+		return types.NewUnknown(0, nil)
+	}
+	var u *types.Unknown
+	for _, p := range paths {
+		next := types.NewUnknown(0, trailOf(p))
+		if u == nil {
+			u = next
+		} else {
+			u = types.MergeUnknowns(u, next)
+		}
+	}
+	return u
+}
+
+// trailOf turns "history.trials[1].weeks" into an attribute trail.
+func trailOf(path string) *types.AttributeTrail {
+	parts := strings.Split(strings.ReplaceAll(path, "[", ".["), ".")
+	t := types.NewAttributeTrail(parts[0])
+	for _, p := range parts[1:] {
+		if strings.HasPrefix(p, "[") {
+			var n int64
+			fmt.Sscanf(p, "[%d]", &n)
+			types.QualifyAttribute[int64](t, n)
+			continue
+		}
+		types.QualifyAttribute[string](t, p)
+	}
+	return t
+}
+
+// trailPath turns an attribute trail back into a field path.
+func trailPath(t *types.AttributeTrail) string {
+	var b strings.Builder
+	b.WriteString(t.Variable())
+	for _, q := range t.QualifierPath() {
+		switch v := q.(type) {
+		case int64:
+			fmt.Fprintf(&b, "[%d]", v)
+		case uint64:
+			fmt.Fprintf(&b, "[%d]", v)
+		default:
+			fmt.Fprintf(&b, ".%v", v)
+		}
+	}
+	return b.String()
+}
+
+// nativeList converts a CEL list of maps to Go maps.
+func nativeList(v ref.Val) ([]map[string]any, bool) {
+	l, ok := v.(traits.Lister)
+	if !ok {
+		return nil, false
+	}
+	n, _ := l.Size().(types.Int)
+	out := make([]map[string]any, 0, int(n))
+	for i := types.Int(0); i < n; i++ {
+		m, err := l.Get(i).ConvertToNative(mapType)
+		if err != nil {
+			return nil, false
+		}
+		out = append(out, m.(map[string]any))
+	}
+	return out, true
+}
+
+func nativeMap(v ref.Val) (map[string]any, bool) {
+	m, err := v.ConvertToNative(mapType)
+	if err != nil {
+		return nil, false
+	}
+	return m.(map[string]any), true
+}
+
+func trialsBinding(role string, args []ref.Val) ref.Val {
+	if len(args) != 3 {
+		return types.NewErr("failed: want a count and options")
+	}
+	trials, ok := nativeList(args[0])
+	need, ok2 := args[1].(types.Int)
+	optMap, ok3 := nativeMap(args[2])
+	if !ok || !ok2 || !ok3 {
+		return types.NewErr("failed: want (list, int, map)")
+	}
+	o, err := parseTrialOptions(role, optMap)
+	if err != nil {
+		return types.NewErr("%s", err)
+	}
+	r := judgeTrials(trials, int(need), o)
+	switch r.Verdict {
+	case yes:
+		return types.True
+	case no:
+		return types.False
+	}
+	var missing []string
+	for _, c := range r.Checks {
+		if c.Verdict == maybe {
+			missing = append(missing, c.Missing...)
+		}
+	}
+	return unknown(missing)
+}
+
+// psychotherapy
+
+type therapyOptions struct {
+	Episode  string
+	Types    []string
+	MinWeeks float64
+}
+
+func parseTherapyOptions(m map[string]any) (therapyOptions, error) {
+	var o therapyOptions
+	for k, v := range m {
+		var err error
+		switch k {
+		case "episode":
+			o.Episode, err = asString(k, v)
+		case "types":
+			o.Types, err = asStrings(k, v)
+		case "min_weeks":
+			o.MinWeeks, err = asFloat(k, v)
+		default:
+			err = fmt.Errorf("unknown option %q", k)
+		}
+		if err != nil {
+			return o, err
+		}
+	}
+	return o, nil
+}
+
+type therapyResult struct {
+	Opts    therapyOptions
+	Verdict verdict
+	Counted []string
+	Missing []string
+}
+
+func judgeTherapy(list []map[string]any, o therapyOptions) therapyResult {
+	r := therapyResult{Opts: o, Verdict: no}
+	for i, t := range list {
+		v := yes
+		var missing []string
+		typ, _ := t["type"].(string)
+		if len(o.Types) > 0 && !contains(o.Types, typ) {
+			v = no
+		}
+		if o.Episode == "current" {
+			switch ep, _ := t["episode"].(string); ep {
+			case "":
+				missing = append(missing, fmt.Sprintf("history.psychotherapy[%d].episode", i))
+			case "prior":
+				v = no
+			}
+		}
+		if o.MinWeeks > 0 {
+			if w, ok := number(t["weeks"]); !ok {
+				missing = append(missing, fmt.Sprintf("history.psychotherapy[%d].weeks", i))
+			} else if w < o.MinWeeks {
+				v = no
+			}
+		}
+		if v == yes && len(missing) > 0 {
+			v = maybe
+		}
+		switch v {
+		case yes:
+			r.Verdict = yes
+			r.Counted = append(r.Counted, typ)
+		case maybe:
+			if r.Verdict == no {
+				r.Verdict = maybe
+			}
+			r.Missing = append(r.Missing, missing...)
+		}
+	}
+	return r
+}
+
+func triedBinding(lhs, rhs ref.Val) ref.Val {
+	list, ok := nativeList(lhs)
+	m, ok2 := nativeMap(rhs)
+	if !ok || !ok2 {
+		return types.NewErr("tried: want (list, map)")
+	}
+	o, err := parseTherapyOptions(m)
+	if err != nil {
+		return types.NewErr("%s", err)
+	}
+	switch r := judgeTherapy(list, o); r.Verdict {
+	case yes:
+		return types.True
+	case no:
+		return types.False
+	default:
+		return unknown(r.Missing)
+	}
+}
+
+// scores
+
+// anyAge is the window latest(scale) uses when a policy sets none: any
+// score taken on or before the date of service.
+const anyAge = 1 << 40
+
+// latestScore returns the most recent score on scale taken within days of
+// the date of service (and not after it).
+func latestScore(scores []map[string]any, scale string, within int) (int64, map[string]any, bool) {
+	var best map[string]any
+	bestAgo := math.MaxFloat64
+	for _, s := range scores {
+		if sc, _ := s["scale"].(string); !strings.EqualFold(sc, scale) {
+			continue
+		}
+		ago, ok := number(s["days_ago"])
+		if !ok || ago < 0 || ago > float64(within) {
+			continue
+		}
+		if ago < bestAgo {
+			best, bestAgo = s, ago
+		}
+	}
+	if best == nil {
+		return 0, nil, false
+	}
+	v, _ := number(best["value"])
+	return int64(v), best, true
+}
+
+func latestBinding(args ...ref.Val) ref.Val {
+	if len(args) != 3 {
+		return types.NewErr("latest: want (scale, days)")
+	}
+	scores, ok := nativeList(args[0])
+	scale, ok2 := args[1].(types.String)
+	within, ok3 := args[2].(types.Int)
+	if !ok || !ok2 || !ok3 {
+		return types.NewErr("latest: want (list, string, int)")
+	}
+	v, _, found := latestScore(scores, string(scale), int(within))
+	if !found {
+		return unknown([]string{"history.scores." + string(scale)})
+	}
+	return types.Int(v)
+}
+
+// scoreImprovement is the percent improvement from the earliest to the
+// latest score on a scale (positive is better: scores fall as depression
+// lifts).
+func scoreImprovement(scores []map[string]any, scale string) (pct int64, first, last map[string]any, ok bool) {
+	var on []map[string]any
+	for _, s := range scores {
+		if sc, _ := s["scale"].(string); strings.EqualFold(sc, scale) {
+			if ago, ok := number(s["days_ago"]); ok && ago >= 0 {
+				on = append(on, s)
+			}
+		}
+	}
+	if len(on) < 2 {
+		return 0, nil, nil, false
+	}
+	sort.SliceStable(on, func(i, j int) bool {
+		a, _ := number(on[i]["days_ago"])
+		b, _ := number(on[j]["days_ago"])
+		return a > b
+	})
+	first, last = on[0], on[len(on)-1]
+	f, _ := number(first["value"])
+	l, _ := number(last["value"])
+	if f == 0 {
+		return 0, first, last, false
+	}
+	return int64(math.Round((f - l) / f * 100)), first, last, true
+}
+
+func improvementBinding(lhs, rhs ref.Val) ref.Val {
+	scores, ok := nativeList(lhs)
+	scale, ok2 := rhs.(types.String)
+	if !ok || !ok2 {
+		return types.NewErr("improvement: want (list, string)")
+	}
+	pct, _, _, found := scoreImprovement(scores, string(scale))
+	if !found {
+		return unknown([]string{"history.scores." + string(scale)})
+	}
+	return types.Int(pct)
+}
+
+// diagnoses
+
+func matchDiagnosis(code, pattern string) bool {
+	code, pattern = strings.ToUpper(code), strings.ToUpper(pattern)
+	if p, ok := strings.CutSuffix(pattern, "*"); ok {
+		return strings.HasPrefix(code, p)
+	}
+	return code == pattern
+}
+
+func hasAnyBinding(lhs, rhs ref.Val) ref.Val {
+	list, ok := nativeList(lhs)
+	if !ok {
+		return types.NewErr("hasAny: want a list of diagnoses")
+	}
+	pv, err := rhs.ConvertToNative(stringsType)
+	if err != nil {
+		return types.NewErr("hasAny: want a list of codes")
+	}
+	for _, d := range list {
+		code, _ := d["code"].(string)
+		for _, p := range pv.([]string) {
+			if matchDiagnosis(code, p) {
+				return types.True
+			}
+		}
+	}
+	return types.False
+}
