@@ -63,9 +63,8 @@ func ScanFiles(ctx context.Context, srcs []string, opt Options, w Writer) ([]Fil
 		}
 	}()
 	emit := func(b []Rate) error {
-		c := append([]Rate(nil), b...)
 		select {
-		case rows <- c:
+		case rows <- b:
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()

@@ -63,6 +63,14 @@ func (f *filter) npi(text []byte) bool {
 		}
 		v = v*10 + uint64(c-'0')
 	}
+	return f.npiValue(v)
+}
+
+// npiValue is npi for a parsed number.
+func (f *filter) npiValue(v uint64) bool {
+	if f.npis == nil {
+		return false
+	}
 	h := npiHash(v)
 	if f.npiBits[h>>6]&(1<<(h&63)) == 0 {
 		return false

@@ -306,12 +306,21 @@ func (s *scanner) emitEntry(h *itemHeader, rec []byte) error {
 			return rd.err
 		}
 	}
-	for _, pv := range provs {
-		for _, p := range prices {
-			if s.duplicate(h, &pv, &p) {
+	// Row identity is hashed in two halves, once per provider and once
+	// per price, so that each row costs one combine and one map probe.
+	ph := s.hashes[:0]
+	for i := range prices {
+		ph = append(ph, s.priceHash(h, &prices[i]))
+	}
+	s.hashes = ph
+	for i := range provs {
+		pv := &provs[i]
+		vh := s.providerHash(pv)
+		for j := range prices {
+			if s.duplicate(vh ^ (ph[j] * 0x9E3779B97F4A7C15)) {
 				continue
 			}
-			if err := s.row(h, &pv, &p); err != nil {
+			if err := s.row(h, pv, &prices[j]); err != nil {
 				return err
 			}
 		}
@@ -330,11 +339,21 @@ func decodeGroups(d *dec, id, network string, provs []provider) []provider {
 	return provs
 }
 
-// duplicate reports whether this row was already written for the item.
-func (s *scanner) duplicate(h *itemHeader, pv *provider, p *price) bool {
+func (s *scanner) providerHash(pv *provider) uint64 {
 	hh := &s.h
 	hh.Reset()
-	for _, f := range []string{h.codeType, h.code, pv.npi, pv.tinType, pv.tin, p.typ, p.rate, p.class, p.setting, p.exp} {
+	hh.WriteString(pv.npi)
+	hh.WriteByte(0)
+	hh.WriteString(pv.tinType)
+	hh.WriteByte(0)
+	hh.WriteString(pv.tin)
+	return hh.Sum64()
+}
+
+func (s *scanner) priceHash(h *itemHeader, p *price) uint64 {
+	hh := &s.h
+	hh.Reset()
+	for _, f := range []string{h.codeType, h.code, p.typ, p.rate, p.class, p.setting, p.exp} {
 		hh.WriteString(f)
 		hh.WriteByte(0)
 	}
@@ -347,7 +366,12 @@ func (s *scanner) duplicate(h *itemHeader, pv *provider, p *price) bool {
 		hh.WriteString(f)
 		hh.WriteByte(1)
 	}
-	k := hh.Sum64()
+	return hh.Sum64()
+}
+
+// duplicate reports whether the row with identity k was already written
+// for the item.
+func (s *scanner) duplicate(k uint64) bool {
 	if _, dup := s.seen[k]; dup {
 		return true
 	}
@@ -408,7 +432,8 @@ func (s *scanner) flush() error {
 	}
 	n := len(s.batch)
 	err := s.emit(s.batch)
-	s.batch = s.batch[:0]
+	// emit owns the batch now: no copy of the rows on their way out.
+	s.batch = make([]Rate, 0, batchSize)
 	if err != nil {
 		return fmt.Errorf("write rows: %w", err)
 	}

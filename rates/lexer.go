@@ -500,6 +500,9 @@ func (l *lexer) scalar() (text []byte, isStr bool, err error) {
 	}
 }
 
+// strStop marks the bytes that end a run of plain string bytes.
+var strStop = [256]bool{'"': true, '\\': true}
+
 // skipClass marks the bytes that matter when skipping: quotes and brackets.
 var skipClass = [256]bool{'"': true, '{': true, '}': true, '[': true, ']': true}
 
@@ -581,17 +584,32 @@ func (l *lexer) skipNested() error {
 			}
 			switch c {
 			case '"':
-				j := bytes.IndexByte(b[i+1:], '"')
-				if j < 0 || b[i+j] == '\\' {
-					l.pos = i
-					if err := l.skipStrSlow(); err != nil {
-						return err
+				// Most strings here are short keys and codes: a byte loop
+				// beats a call to IndexByte for them. Past 16 bytes the
+				// vectorized IndexByte takes over.
+				j := i + 1
+				for end := min(j+16, len(b)); j < end; j++ {
+					if strStop[b[j]] {
+						break
 					}
-					b = l.buf
-					i = l.pos
+				}
+				if j < len(b) && b[j] == '"' {
+					i = j + 1
 					continue
 				}
-				i += j + 2
+				if j < len(b) && b[j] != '\\' {
+					k := bytes.IndexByte(b[j:], '"')
+					if k >= 0 && b[j+k-1] != '\\' {
+						i = j + k + 1
+						continue
+					}
+				}
+				l.pos = i
+				if err := l.skipStrSlow(); err != nil {
+					return err
+				}
+				b = l.buf
+				i = l.pos
 			case '{', '[':
 				if depth%64 == 0 {
 					if depth >= maxDepth {

@@ -111,6 +111,7 @@ type scanner struct {
 	grp        groupState
 	ent        enc
 	unresolved int
+	hashes     []uint64
 	tocIndex   map[string]int
 
 	// reused while reading a negotiated_rates entry
@@ -135,7 +136,7 @@ type groupState struct {
 
 // Scan reads one in-network-rates file (or a table of contents, whose
 // listed files it returns in Result.Files without following them) and
-// calls emit with batches of kept rows. A syntax error comes back as a
+// calls emit with batches of kept rows; emit owns each batch. A syntax error comes back as a
 // *SyntaxError after every row before it has been emitted.
 func Scan(ctx context.Context, src string, opt Options, emit func([]Rate) error) (Result, error) {
 	return scanFile(ctx, src, nil, opt, emit)
@@ -589,6 +590,24 @@ func (s *scanner) readNPIs() error {
 		}
 		var t []byte
 		if c >= '0' && c <= '9' {
+			// Fast path: the digits and their terminator in this chunk,
+			// tested against the filter without a second pass.
+			b := l.buf
+			j := l.pos
+			var v uint64
+			for j < len(b) && b[j] >= '0' && b[j] <= '9' && j-l.pos < 19 {
+				v = v*10 + uint64(b[j]-'0')
+				j++
+			}
+			if j < len(b) && (b[j] == ',' || b[j] == ']') && (b[l.pos] != '0' || j-l.pos == 1) {
+				t = b[l.pos:j]
+				l.pos = j
+				hit := s.f.npiValue(v)
+				if all || hit {
+					s.keepNPI(t, hit)
+				}
+				continue
+			}
 			t, err = l.num()
 		} else {
 			t, _, err = l.scalar()
@@ -601,13 +620,17 @@ func (s *scanner) readNPIs() error {
 }
 
 func (s *scanner) addNPI(t []byte, all bool) {
-	g := &s.grp
 	hit := s.f.npi(t)
 	if all || hit {
-		g.arena = append(g.arena, t...)
-		g.ends = append(g.ends, len(g.arena))
-		g.hits = append(g.hits, hit)
+		s.keepNPI(t, hit)
 	}
+}
+
+func (s *scanner) keepNPI(t []byte, hit bool) {
+	g := &s.grp
+	g.arena = append(g.arena, t...)
+	g.ends = append(g.ends, len(g.arena))
+	g.hits = append(g.hits, hit)
 }
 
 // keepGroup appends the finished group to e if any of it passes the

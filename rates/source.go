@@ -219,3 +219,6 @@ func resolve(base, ref string) (string, error) {
 	}
 	return filepath.Join(filepath.Dir(base), filepath.FromSlash(ref)), nil
 }
+
+// atomicCounter is an atomic.Int64 that can be embedded by value in tests.
+type atomicCounter struct{ atomic.Int64 }
