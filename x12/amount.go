@@ -1,0 +1,88 @@
+package x12
+
+import (
+	"errors"
+	"time"
+
+	"github.com/ketacover/ketacover"
+)
+
+var (
+	errAmount = errors.New("want a decimal amount such as 123.45")
+	errDate   = errors.New("want a date as CCYYMMDD")
+)
+
+// ParseCents parses an X12 decimal amount ("541.00", "-9", ".5") into
+// integer cents without going through floating point, so that sums balance
+// exactly. More than two decimals are accepted only when the extra digits
+// are zeros; more than 15 integer digits are refused (X12 R amounts are at
+// most 18 characters).
+func ParseCents(b []byte) (int64, error) {
+	neg := false
+	if len(b) > 0 && b[0] == '-' {
+		neg = true
+		b = b[1:]
+	}
+	var n int64
+	digits, frac, seenDot := 0, 0, false
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			if seenDot {
+				frac++
+				if frac > 2 {
+					if c != '0' {
+						return 0, errAmount
+					}
+					continue
+				}
+			} else if digits >= 15 {
+				return 0, errAmount
+			}
+			digits++
+			n = n*10 + int64(c-'0')
+		case c == '.' && !seenDot:
+			seenDot = true
+		default:
+			return 0, errAmount
+		}
+	}
+	if digits == 0 {
+		return 0, errAmount
+	}
+	for f := min(frac, 2); f < 2; f++ {
+		n *= 10
+	}
+	if neg {
+		n = -n
+	}
+	return n, nil
+}
+
+// ParseDate parses an X12 date CCYYMMDD (date format qualifier D8) into a
+// civil date, refusing impossible dates such as 20250230.
+func ParseDate(b []byte) (ketacover.Date, error) {
+	if len(b) != 8 || !allDigits(b) {
+		return ketacover.Date{}, errDate
+	}
+	y := int(b[0]-'0')*1000 + int(b[1]-'0')*100 + int(b[2]-'0')*10 + int(b[3]-'0')
+	m := int(b[4]-'0')*10 + int(b[5]-'0')
+	d := int(b[6]-'0')*10 + int(b[7]-'0')
+	if m < 1 || m > 12 || d < 1 || d > daysIn(y, time.Month(m)) {
+		return ketacover.Date{}, errDate
+	}
+	return ketacover.Date{Year: y, Month: time.Month(m), Day: d}, nil
+}
+
+func daysIn(y int, m time.Month) int {
+	switch m {
+	case time.February:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
+}
