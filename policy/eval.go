@@ -343,7 +343,7 @@ func collect(d *ketacover.Determination, n *ketacover.Node, r *nodeResult, f *Fa
 	var walk func(n *ketacover.Node, r *nodeResult, relevant bool)
 	walk = func(n *ketacover.Node, r *nodeResult, relevant bool) {
 		if r.leaf != nil {
-			if r.result != ketacover.NotMet || relevant {
+			if r.result == ketacover.Met || relevant {
 				for _, e := range n.Evidence {
 					if !seenE[e] {
 						seenE[e] = true

@@ -23,6 +23,9 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"help", "show help for ketacover or one command", "help [COMMAND]", runHelp},
+		{"check", "judge a case against the payer's policy, criterion by criterion", checkUsage, runCheck},
+		{"policies", "list, show, lint or scaffold payer policies", policiesUsage, runPolicies},
+		{"schema", "print the JSON Schema of the case file format", schemaUsage, runSchema},
 		{"help-contacts", "who regulates a plan and where free help is, for a state and plan type", "help-contacts STATE PLAN-TYPE [--json]", runHelpContacts},
 	}
 }
@@ -45,7 +48,7 @@ func runHelp(ctx context.Context, e *env, args []string) error {
 	if !ok {
 		return usagef("unknown command %q", args[0])
 	}
-	fmt.Fprintf(e.stdout, "usage: ketacover %s\n\n%s\n", c.usage, c.summary)
+	fmt.Fprintf(e.stdout, "%s\n\nusage: ketacover %s\n", c.summary, c.usage)
 	return nil
 }
 
@@ -78,7 +81,11 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, usageError{strings.TrimPrefix(err.Error(), "flag provided but not defined: ")}
+			msg := err.Error()
+			if rest, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+				msg = "unknown flag " + rest
+			}
+			return nil, usageError{msg}
 		}
 		args = fs.Args()
 		if len(args) == 0 {

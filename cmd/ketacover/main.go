@@ -87,11 +87,11 @@ func run(ctx context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 	err := cmd.run(ctx, e, rest)
-	return report(e.stderr, name, err)
+	return finish(e.stderr, name, err)
 }
 
-// report prints err (if it needs printing) and returns the exit status.
-func report(w io.Writer, name string, err error) int {
+// finish prints err (if it needs printing) and returns the exit status.
+func finish(w io.Writer, name string, err error) int {
 	if err == nil {
 		return exitOK
 	}
