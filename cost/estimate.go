@@ -212,6 +212,7 @@ func insured(r *Request, sessions []Session, n Network) (ScenarioCost, []string,
 	if err != nil {
 		return sc, nil, err
 	}
+	sc.Sessions = make([]SessionCost, 0, len(sessions))
 	var year *YearTotals
 	for _, s := range sessions {
 		before := l.Met(n)
@@ -226,7 +227,7 @@ func insured(r *Request, sessions []Session, n Network) (ScenarioCost, []string,
 		if reset {
 			before = Met{}
 		}
-		c := SessionCost{Number: s.Number, Date: s.Date, Phase: s.Phase, PlanYear: l.PlanYear()}
+		c := SessionCost{Number: s.Number, Date: s.Date, Phase: s.Phase, PlanYear: l.PlanYear(), Lines: make([]LineCost, 0, len(s.Lines))}
 		if reset {
 			c.Events = append(c.Events, EventReset)
 		}
@@ -290,14 +291,14 @@ func hasEvent(c SessionCost, ev string) bool {
 }
 
 func selfPay(r *Request, sessions []Session) ScenarioCost {
-	sc := ScenarioCost{Scenario: ScenarioSelfPay, Working: 1}
+	sc := ScenarioCost{Scenario: ScenarioSelfPay, Working: 1, Sessions: make([]SessionCost, 0, len(sessions))}
 	var year *YearTotals
 	for _, s := range sessions {
 		if year == nil || year.Start.Year != s.Date.Year {
 			sc.PlanYears = append(sc.PlanYears, YearTotals{Start: ketacover.NewDate(s.Date.Year, 1, 1)})
 			year = &sc.PlanYears[len(sc.PlanYears)-1]
 		}
-		c := SessionCost{Number: s.Number, Date: s.Date, Phase: s.Phase}
+		c := SessionCost{Number: s.Number, Date: s.Date, Phase: s.Phase, Lines: make([]LineCost, 0, len(s.Lines))}
 		for _, ln := range s.Lines {
 			p := priced(r, ln)
 			u := Cents(ln.units())

@@ -13,14 +13,28 @@ import (
 // site coordinates resolved once (a site without geoPoint falls back to its
 // US ZIP code's centroid).
 type Index struct {
-	entries []entry
+	entries  []entry
+	statuses []Status // status names by code; entries and sites hold codes
+	codes    map[Status]uint16
+}
+
+// code interns a status so that a search compares small integers, not
+// strings; the empty status has code 0.
+func (ix *Index) code(s Status) uint16 {
+	if c, ok := ix.codes[s]; ok {
+		return c
+	}
+	c := uint16(len(ix.statuses))
+	ix.statuses = append(ix.statuses, s)
+	ix.codes[s] = c
+	return c
 }
 
 type entry struct {
 	study         *Study
 	conditionText string // conditions, keywords, MeSH terms and titles, lower case, joined by "\n"
 	interventions string // intervention names and other names, lower case
-	status        Status
+	status        uint16
 	minDays       float64 // −1: no limit
 	maxDays       float64
 	sites         []site
@@ -29,18 +43,19 @@ type entry struct {
 type site struct {
 	loc    *Location
 	p      zips.Point
-	status Status
+	status uint16 // 0: the record gives no site status
 }
 
 // NewIndex prepares studies for Search. zt resolves the ZIP codes of sites
 // that have no geoPoint; it may be nil. The studies must have been checked
 // by Import (or Fetch), so their age limits parse.
 func NewIndex(studies []Study, zt *zips.Table) *Index {
-	ix := &Index{entries: make([]entry, 0, len(studies))}
+	ix := &Index{entries: make([]entry, 0, len(studies)), codes: map[Status]uint16{}}
+	ix.code("")
 	for i := range studies {
 		s := &studies[i]
 		p := &s.Protocol
-		e := entry{study: s, status: p.Status.OverallStatus}
+		e := entry{study: s, status: ix.code(p.Status.OverallStatus)}
 		parts := append(append([]string{}, p.Conditions.Conditions...), p.Conditions.Keywords...)
 		if s.Derived != nil {
 			for _, m := range s.Derived.ConditionBrowse.Meshes {
@@ -59,7 +74,7 @@ func NewIndex(studies []Study, zt *zips.Table) *Index {
 		e.maxDays, _ = ParseAge(p.Eligibility.MaximumAge)
 		for j := range p.ContactsLocations.Locations {
 			l := &p.ContactsLocations.Locations[j]
-			st := site{loc: l, status: l.Status}
+			st := site{loc: l, status: ix.code(l.Status)}
 			switch {
 			case l.GeoPoint != nil:
 				st.p = zips.Point{Lat: l.GeoPoint.Lat, Lon: l.GeoPoint.Lon}
@@ -122,16 +137,13 @@ func (ix *Index) Search(f Filter) []Match {
 		}
 	}
 	cond := strings.ToLower(strings.TrimSpace(f.Condition))
-	statusOK := func(s Status) bool {
-		if len(f.Statuses) == 0 {
-			return true
-		}
+	// allowed[code] says whether a status passes the filter.
+	allowed := make([]bool, len(ix.statuses))
+	for i, st := range ix.statuses {
+		allowed[i] = len(f.Statuses) == 0
 		for _, x := range f.Statuses {
-			if x == s {
-				return true
-			}
+			allowed[i] = allowed[i] || x == st
 		}
-		return false
 	}
 	var ageDays float64
 	if f.AgeYears != nil {
@@ -146,7 +158,7 @@ func (ix *Index) Search(f Filter) []Match {
 	var out []Match
 	for i := range ix.entries {
 		e := &ix.entries[i]
-		if !statusOK(e.status) {
+		if !allowed[e.status] {
 			continue
 		}
 		if cond != "" && !strings.Contains(e.conditionText, cond) {
@@ -162,7 +174,7 @@ func (ix *Index) Search(f Filter) []Match {
 		if f.Near != nil {
 			for j := range e.sites {
 				st := &e.sites[j]
-				if st.status != "" && len(f.Statuses) > 0 && !statusOK(st.status) {
+				if st.status != 0 && !allowed[st.status] {
 					continue
 				}
 				if math.Abs(st.p.Lat-f.Near.Lat) > latBand {

@@ -212,3 +212,12 @@ func FuzzParseGazetteer(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkDecodeDefault(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decode(bytes.NewReader(zctaData)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
