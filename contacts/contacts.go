@@ -292,7 +292,7 @@ func (d *Directory) Resolve(state string, t ketacover.PlanType) (Help, error) {
 		if n.federal {
 			cs := d.federal[n.role]
 			if len(cs) == 0 {
-				h.Gaps = append(h.Gaps, Gap{Role: n.role, Reason: "the federal contact is not yet sourced"})
+				h.Gaps = append(h.Gaps, Gap{Role: n.role, Reason: "not yet sourced: no phone number for this federal office was confirmed from an official page"})
 			}
 			add(n, cs, n.why)
 			continue
@@ -334,6 +334,24 @@ func roleName(r Role) string {
 		return "Medicaid agency"
 	case RoleMedicaidOmbudsman:
 		return "Medicaid ombudsman"
+	case RoleCMSNonFederal:
+		return "federal office for non-federal governmental plans (HHS/CMS)"
+	case RoleOPM:
+		return "Office of Personnel Management (FEHB)"
+	case RoleEBSA:
+		return "U.S. Department of Labor (EBSA)"
+	case RoleMedicare:
+		return "Medicare"
+	case RoleTRICARE:
+		return "TRICARE"
+	case RoleVA:
+		return "VA"
+	case RoleSHIPLocator:
+		return "national SHIP locator"
+	case RoleRegulatorLookup:
+		return "national directory of state insurance departments"
+	case RoleMedicaidLookup:
+		return "national directory of state Medicaid agencies"
 	}
 	return string(r)
 }

@@ -40,11 +40,14 @@ func Text(h Help) string {
 	if len(h.Gaps) > 0 {
 		b.WriteString("\nNot in our data\n")
 		for _, g := range h.Gaps {
-			what := "not yet sourced: we could not confirm a phone number from an official page, so none is shown"
-			if g.NotApplicable {
+			what := g.Reason
+			switch {
+			case g.NotApplicable:
 				what = "none in this state: " + g.Reason
-			} else if g.Reason != "" && g.Reason != "not yet sourced" {
-				what += " (" + g.Reason + ")"
+			case what == "" || what == "not yet sourced":
+				what = "not yet sourced: we could not confirm a phone number from an official page, so none is shown"
+			case !strings.HasPrefix(what, "not yet sourced"):
+				what = "not yet sourced: " + what
 			}
 			b.WriteString(hang("  - "+capitalize(roleName(g.Role))+": "+what, 78, "    "))
 			if g.Source != "" {
