@@ -285,13 +285,13 @@ type Accumulators struct {
 	OutOfNetwork Met            `json:"outOfNetwork"`
 }
 
-// Validate reports the first bad field of a against the benefits b.
-func (a Accumulators) Validate(b *Benefits) error {
+// Validate reports the first bad field of a on its own; ValidateFor also
+// checks it against the plan's coverage.
+func (a Accumulators) Validate() error {
 	for _, n := range []struct {
 		path string
 		m    Met
-		t    *Tier
-	}{{"inNetwork", a.InNetwork, &b.InNetwork}, {"outOfNetwork", a.OutOfNetwork, b.OutOfNetwork}} {
+	}{{"inNetwork", a.InNetwork}, {"outOfNetwork", a.OutOfNetwork}} {
 		bad := func(field, format string, args ...any) error {
 			return ketacover.Errorf(ketacover.EINVALID, "met.%s.%s: %s", n.path, field, fmt.Sprintf(format, args...))
 		}
@@ -304,6 +304,27 @@ func (a Accumulators) Validate(b *Benefits) error {
 				return bad(f.name, "want 0 or more, got %s", f.v)
 			}
 		}
+		if m.OOP < m.Deductible {
+			return bad("oop", "deductible spending %s counts toward the out-of-pocket maximum, so oop cannot be smaller", m.Deductible)
+		}
+	}
+	return nil
+}
+
+// ValidateFor reports the first bad field of a for a plan with benefits b:
+// family amounts exist only on family coverage and include the patient's.
+func (a Accumulators) ValidateFor(b *Benefits) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	for _, n := range []struct {
+		path string
+		m    Met
+	}{{"inNetwork", a.InNetwork}, {"outOfNetwork", a.OutOfNetwork}} {
+		bad := func(field, format string, args ...any) error {
+			return ketacover.Errorf(ketacover.EINVALID, "met.%s.%s: %s", n.path, field, fmt.Sprintf(format, args...))
+		}
+		m := n.m
 		if b.Coverage == Family {
 			if m.FamilyDeductible < m.Deductible {
 				return bad("familyDeductible", "the family amount %s includes the patient's %s, so it cannot be smaller", m.FamilyDeductible, m.Deductible)
@@ -313,9 +334,6 @@ func (a Accumulators) Validate(b *Benefits) error {
 			}
 		} else if m.FamilyDeductible != 0 || m.FamilyOOP != 0 {
 			return bad("familyDeductible", "self-only coverage has no family amounts")
-		}
-		if m.OOP < m.Deductible {
-			return bad("oop", "deductible spending %s counts toward the out-of-pocket maximum, so oop cannot be smaller", m.Deductible)
 		}
 	}
 	return nil

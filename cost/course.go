@@ -137,9 +137,9 @@ const (
 	maxWeeks    = 5 * 52
 )
 
-// Validate reports the first bad field of tp, and any line whose code has no
-// price in prices.
-func (tp TreatmentPlan) Validate(prices PriceList) error {
+// Validate reports the first bad field of tp. Whether every line has a price
+// is ValidatePrices' business.
+func (tp TreatmentPlan) Validate() error {
 	bad := func(field, format string, args ...any) error {
 		return ketacover.Errorf(ketacover.EINVALID, "plan.%s: %s", field, fmt.Sprintf(format, args...))
 	}
@@ -153,9 +153,6 @@ func (tp TreatmentPlan) Validate(prices PriceList) error {
 	}
 	if len(tp.Phases) == 0 {
 		return bad("phases", "want at least one phase")
-	}
-	if err := prices.Validate(); err != nil {
-		return err
 	}
 	weeks, sessions := 0, 0
 	for i, ph := range tp.Phases {
@@ -192,8 +189,8 @@ func (tp TreatmentPlan) Validate(prices PriceList) error {
 				if field, msg := p.check(); field != "" {
 					return bad(lat+".price."+field, "%s", msg)
 				}
-			} else if _, ok := prices.Lookup(ln.Code); !ok {
-				return bad(lat+".code", "%q has no price; add it to the price list or give the line a price", ln.Code)
+			} else if !validCode(ln.Code) {
+				return bad(lat+".code", "want a CPT or HCPCS code (five letters or digits, e.g. 96365, J3490), got %q", ln.Code)
 			}
 		}
 		w, n := ph.span()
@@ -201,6 +198,22 @@ func (tp TreatmentPlan) Validate(prices PriceList) error {
 		sessions += n
 		if weeks > maxWeeks || sessions > maxSessions {
 			return bad(at, "the plan runs past %d weeks or %d sessions; split it into shorter estimates", maxWeeks, maxSessions)
+		}
+	}
+	return nil
+}
+
+// ValidatePrices checks prices and reports the first line of tp whose code
+// has neither a price of its own nor one in prices.
+func (tp TreatmentPlan) ValidatePrices(prices PriceList) error {
+	if err := prices.Validate(); err != nil {
+		return err
+	}
+	for i, ph := range tp.Phases {
+		for j, ln := range ph.Lines {
+			if _, ok := prices.Lookup(ln.Code); ln.Price == nil && !ok {
+				return ketacover.Errorf(ketacover.EINVALID, "plan.phases[%d].lines[%d].code: %q has no price; add it to the price list or give the line a price", i, j, ln.Code)
+			}
 		}
 	}
 	return nil

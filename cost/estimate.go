@@ -42,11 +42,14 @@ func (r *Request) Validate() error {
 		if err := r.Benefits.Validate(); err != nil {
 			return err
 		}
-		if err := r.Met.Validate(r.Benefits); err != nil {
+		if err := r.Met.ValidateFor(r.Benefits); err != nil {
 			return err
 		}
 	}
-	return r.Plan.Validate(r.Prices)
+	if err := r.Plan.Validate(); err != nil {
+		return err
+	}
+	return r.Plan.ValidatePrices(r.Prices)
 }
 
 // Estimate is a course of treatment priced under each scenario.
@@ -320,4 +323,54 @@ func selfPay(r *Request, sessions []Session) ScenarioCost {
 		sc.Sessions = append(sc.Sessions, c)
 	}
 	return sc
+}
+
+// OnlyPlanYear returns a copy of e keeping the sessions of the plan year
+// that begins in year (the calendar year for self-pay), with totals for
+// those sessions. The course was run in full first, so what earlier
+// sessions met still counts. A year with no sessions is an EINVALID error.
+func (e *Estimate) OnlyPlanYear(year int) (*Estimate, error) {
+	out := *e
+	out.Scenarios = nil
+	n := 0
+	for _, sc := range e.Scenarios {
+		c := sc
+		c.Sessions, c.PlanYears, c.Totals, c.Working = nil, nil, Totals{}, 0
+		if sc.Unavailable == "" {
+			for _, y := range sc.PlanYears {
+				if y.Start.Year == year {
+					c.PlanYears = append(c.PlanYears, y)
+				}
+			}
+			for _, s := range sc.Sessions {
+				start := s.PlanYear
+				if sc.Scenario == ScenarioSelfPay {
+					start = ketacover.NewDate(s.Date.Year, 1, 1)
+				}
+				if start.Year != year {
+					continue
+				}
+				c.Sessions = append(c.Sessions, s)
+				c.Totals.add(s.Totals)
+				if s.Number == sc.Working || c.Working == 0 && (hasEvent(s, EventDeductible) || hasEvent(s, EventOOP)) {
+					c.Working = s.Number
+				}
+			}
+			if len(c.Sessions) > 0 && c.Working == 0 {
+				c.Working = c.Sessions[0].Number
+			}
+			n = max(n, len(c.Sessions))
+		}
+		out.Scenarios = append(out.Scenarios, c)
+	}
+	if n == 0 {
+		return nil, ketacover.Errorf(ketacover.EINVALID, "plan year %d: the course has no sessions in it (it runs %s to %s)", year, e.Start, e.End)
+	}
+	for _, sc := range out.Scenarios {
+		if len(sc.Sessions) > 0 {
+			out.Start, out.End, out.Sessions = sc.Sessions[0].Date, sc.Sessions[len(sc.Sessions)-1].Date, len(sc.Sessions)
+			break
+		}
+	}
+	return &out, nil
 }

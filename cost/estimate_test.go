@@ -194,6 +194,10 @@ func TestRequestValidate(t *testing.T) {
 		{"units", func(r *Request) { r.Plan.Phases[0].Lines = []Line{{Code: "G2083", Units: -1}} }, "plan.phases[0].lines[0].units:"},
 		{"too long", func(r *Request) { r.Plan.Phases[2].Weeks = 600 }, "plan.phases[2]: the plan runs past"},
 		{"price part", func(r *Request) { r.Prices[0].Part = "" }, "prices[0] (G2083).part:"},
+		{"line code", func(r *Request) { r.Plan.Phases[1].Lines = []Line{{Code: "9636"}} }, "plan.phases[1].lines[0].code: want a CPT or HCPCS code"},
+		{"price twice", func(r *Request) { r.Prices = append(r.Prices, r.Prices[0]) }, "prices[1] (G2083).code: priced twice (also prices[0])"},
+		{"embedded on self-only", func(r *Request) { r.Benefits.Embedded = true }, "benefits.embedded:"},
+		{"plan year start", func(r *Request) { r.Benefits.PlanYearStart = MonthDay{2, 30} }, "benefits.planYearStart:"},
 		{"price code", func(r *Request) { r.Prices[0].Code = "g2083" }, "prices[0] (g2083).code:"},
 		{"line price", func(r *Request) {
 			r.Plan.Phases[0].Lines = []Line{{Code: "G2083", Price: &Price{Part: PartBundled}}}
@@ -255,5 +259,30 @@ func TestRequestJSON(t *testing.T) {
 	}
 	if in0.Totals.DrugShare == 0 {
 		t.Error("drug share of J3490 not counted")
+	}
+}
+
+func TestOnlyPlanYear(t *testing.T) {
+	e, err := EstimateCourse(spravatoRequest())
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := e.OnlyPlanYear(2027)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := y.Scenario(ScenarioInNetwork)
+	self, _ := y.Scenario(ScenarioSelfPay)
+	if y.Sessions != 6 || y.Start != ketacover.MustDate("2027-01-11") || len(in.Sessions) != 6 || in.Working != 17 {
+		t.Errorf("2027: %d sessions from %s, working %d", y.Sessions, y.Start, in.Working)
+	}
+	if in.Totals.PatientPays != Dollars(2800) || self.Totals.PatientPays != Dollars(6300) || len(in.PlanYears) != 1 {
+		t.Errorf("2027 totals: in network %s, self-pay %s", in.Totals.PatientPays, self.Totals.PatientPays)
+	}
+	if full, _ := e.Scenario(ScenarioInNetwork); len(full.Sessions) != 21 {
+		t.Error("OnlyPlanYear changed the estimate it was given")
+	}
+	if _, err := e.OnlyPlanYear(2030); ketacover.ErrorCode(err) != ketacover.EINVALID {
+		t.Errorf("2030: err = %v, want invalid", err)
 	}
 }

@@ -48,7 +48,7 @@ func NewLedger(b *Benefits, acc Accumulators, first ketacover.Date) (*Ledger, er
 	if err := b.Validate(); err != nil {
 		return nil, err
 	}
-	if err := acc.Validate(b); err != nil {
+	if err := acc.ValidateFor(b); err != nil {
 		return nil, err
 	}
 	l := &Ledger{b: b, met: map[Network]*Met{}}

@@ -14,6 +14,12 @@ var scenarioTitle = map[Scenario]string{
 	ScenarioSelfPay:      "Self-pay (cash, no claim)",
 }
 
+// scenarioNote is printed under a scenario's table.
+var scenarioNote = map[Scenario]string{
+	ScenarioOutOfNetwork: "You pay each charge up front; the plan's reimbursement typically arrives 4–8 weeks after the claim is filed (MedPrecision, a weak source). The superbill needs the rendering NPI, tax ID, CPT/HCPCS codes, ICD-10 diagnoses, dates and fees (reference §1.6).",
+	ScenarioSelfPay:      "Self-pay patients are owed a Good Faith Estimate, which may cover a recurring series for up to 12 months; a bill at least $400 above it can be disputed within 120 days of the bill ($25 fee) (45 CFR 149.610, 149.620).",
+}
+
 // Text renders e as plain text: for each scenario a per-session table, the
 // totals per plan year and for the course, and the working of one session.
 func (e *Estimate) Text() string {
@@ -31,6 +37,9 @@ func (e *Estimate) Text() string {
 			continue
 		}
 		b.WriteString(sc.table())
+		if note := scenarioNote[sc.Scenario]; note != "" {
+			b.WriteString(note + "\n")
+		}
 		if sc.Scenario != ScenarioSelfPay {
 			if w := sc.working(); w != "" {
 				b.WriteString("\n" + w)
