@@ -69,3 +69,26 @@ func TestMoneyJSON(t *testing.T) {
 		t.Errorf("bare number: err = %v, want a refusal", err)
 	}
 }
+
+func FuzzParseDollars(f *testing.F) {
+	for _, s := range []string{"1250", "$1,250.00", ".5", "12.345", "-5", "99999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := ParseDollars(s)
+		if err != nil {
+			return
+		}
+		if c < 0 {
+			t.Fatalf("ParseDollars(%q) = %d, negative", s, c)
+		}
+		// What String prints parses back to the same amount.
+		back, err := ParseDollars(c.String())
+		if err != nil || back != c {
+			t.Fatalf("round trip of %q: %s → %d, %v", s, c, back, err)
+		}
+		if r, err := ParseRate(s + "%"); err == nil && int64(r) != int64(c) && !strings.ContainsAny(s, "$,") {
+			t.Fatalf("ParseRate(%q%%) = %d, ParseDollars = %d", s, r, c)
+		}
+	})
+}

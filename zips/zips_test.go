@@ -213,6 +213,29 @@ func FuzzParseGazetteer(f *testing.F) {
 	})
 }
 
+func FuzzDecode(f *testing.F) {
+	var buf bytes.Buffer
+	tab, _ := ParseGazetteer("seed", strings.NewReader("GEOID\tINTPTLAT\tINTPTLONG\n00601\t18.180555\t-66.749961\n10001\t40.75065\t-73.997293\n"))
+	tab.Encode(&buf)
+	f.Add(buf.Bytes())
+	f.Fuzz(func(t *testing.T, in []byte) {
+		tab, err := Decode(bytes.NewReader(in))
+		if err != nil {
+			if ketacover.ErrorCode(err) != ketacover.EINVALID {
+				t.Fatalf("error without EINVALID code: %v", err)
+			}
+			return
+		}
+		prev := int32(-1)
+		for i, c := range tab.codes {
+			if c <= prev || c > 99999 || !(Point{float64(tab.lat[i]) / 1e6, float64(tab.lon[i]) / 1e6}).Valid() {
+				t.Fatalf("decoded entry %d out of order or range: %d", i, c)
+			}
+			prev = c
+		}
+	})
+}
+
 func BenchmarkDecodeDefault(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
