@@ -28,6 +28,7 @@ const (
 	FlagMonthOverflow   Flag = "month-overflow"   // the target month lacked the day
 	FlagPresumedReceipt Flag = "presumed-receipt" // receipt was presumed from the notice date
 	FlagReceiptUnknown  Flag = "receipt-unknown"  // counted from the notice date because receipt is unknown
+	FlagSentUnknown     Flag = "sent-unknown"     // counted from the notice date because the mailing or sending date is unknown
 	FlagTimeUnknown     Flag = "time-unknown"     // an hour clock counted from the start of the day
 	FlagMinimum         Flag = "minimum"          // the law's floor: the plan may allow longer
 	FlagMaximum         Flag = "maximum"          // the law's ceiling: the state or plan may allow less
@@ -70,8 +71,8 @@ func (d Due) Has(f Flag) bool {
 // Compute returns the deadline rule r gives for the dates in a. It is a pure function: it
 // never reads the clock. Errors (EINVALID) name the missing or inconsistent date.
 func Compute(r Rule, a Anchor) (Due, error) {
-	if bad := r.Validate(); len(bad) > 0 {
-		return Due{}, ketacover.Errorf(ketacover.EINVALID, "rule %q: %s", r.ID, fieldProblems(bad))
+	if err := r.computable(); err != "" {
+		return Due{}, ketacover.Errorf(ketacover.EINVALID, "rule %q: %s", r.ID, err)
 	}
 	if !a.At.IsZero() {
 		if a.Date.IsZero() {
@@ -112,7 +113,11 @@ func Compute(r Rule, a Anchor) (Due, error) {
 			return Due{}, err
 		}
 		c.due.Date = last
-		if alt, _, err := c.days(from, true); err != nil {
+		// Only business-day counts and roll-forwards can meet a holiday, so only they can differ
+		// when observed holidays count.
+		if r.Count.Unit != BusinessDays && !r.RollForward {
+			// nothing to compare
+		} else if alt, _, err := c.days(from, true); err != nil {
 			return Due{}, err
 		} else if alt != last {
 			c.due.Also = append(c.due.Also, Alternative{Date: alt, Why: "if observed federal holidays (the weekday off when a holiday falls on a weekend) count, per 5 U.S.C. 6103(b); the statutory days are used here because the regulation does not say (regulations-verified.md §1.1)"})
@@ -140,6 +145,28 @@ func Compute(r Rule, a Anchor) (Due, error) {
 	return c.due, nil
 }
 
+// computable checks what Compute relies on. It is cheaper than Validate, which loaded rules
+// have already passed, so that computing thousands of deadlines stays fast.
+func (r Rule) computable() string {
+	switch {
+	case r.Count.Unit != CalendarDays && r.Count.Unit != BusinessDays && r.Count.Unit != Hours && r.Count.Unit != Months:
+		return fmt.Sprintf("count.unit: unknown unit %q", r.Count.Unit)
+	case r.Count.N <= 0 || r.Count.N > 1000:
+		return fmt.Sprintf("count.n: want 1-1000, got %d", r.Count.N)
+	case AnchorLabel(r.Anchor) == "":
+		return fmt.Sprintf("anchor: unknown anchor %q", r.Anchor)
+	case r.Count.Unit == Months && r.MonthOverflow == "":
+		return "month_overflow: a month count must say what happens when the day does not exist"
+	case r.PresumedReceiptDays < 0 || r.PresumedReceiptDays > 30 || r.MailDays < 0 || r.MailDays > 30:
+		return "presumed_receipt_days and mail_days: want 0-30"
+	case r.Extension != nil && r.Extension.N <= 0:
+		return "extension: want a positive count"
+	case strings.TrimSpace(r.Citation) == "":
+		return "citation: every rule needs its CFR, statute or manual citation"
+	}
+	return ""
+}
+
 type computation struct {
 	r   Rule
 	due Due
@@ -156,6 +183,16 @@ func (c *computation) start(a Anchor) (ketacover.Date, string, error) {
 	r := c.r
 	label := AnchorLabel(r.Anchor)
 	if r.Anchor != AnchorNoticeReceived {
+		if a.Date.IsZero() && !a.NoticeDate.IsZero() {
+			switch r.Anchor {
+			case AnchorNoticeDate:
+				return a.NoticeDate, fmt.Sprintf("%s %s", label, a.NoticeDate), nil
+			case AnchorNoticeMailed, AnchorNoticeSent:
+				// A notice is not sent before the date printed on it, so that date is the safe start.
+				c.flag(FlagSentUnknown)
+				return a.NoticeDate, fmt.Sprintf("%s, taken as the notice date %s because the sending date is unknown", label, a.NoticeDate), nil
+			}
+		}
 		if a.Date.IsZero() {
 			return ketacover.Date{}, "", ketacover.Errorf(ketacover.EINVALID, "rule %s counts from %s: give that date", r.ID, label)
 		}

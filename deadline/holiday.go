@@ -2,6 +2,7 @@ package deadline
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/ketacover/ketacover"
@@ -32,9 +33,28 @@ type Holiday struct {
 // leaves out Inauguration Day, which 5 U.S.C. 6103(c) makes a holiday only for employees in
 // the Washington, DC area. The Observed day of New Year's Day can fall in the year before.
 func Holidays(year int) ([]Holiday, error) {
+	hs, err := holidays(year)
+	return append([]Holiday(nil), hs...), err
+}
+
+// yearCache keeps each year's list: business-day counting asks for the same year many times.
+// It only memoises a pure function, so it changes no result.
+var yearCache sync.Map // int -> []Holiday
+
+// holidays returns the shared, never modified list for year.
+func holidays(year int) ([]Holiday, error) {
 	if year < MinYear || year > MaxYear {
 		return nil, ketacover.Errorf(ketacover.EINVALID, "federal holidays: year %d outside %d-%d", year, MinYear, MaxYear)
 	}
+	if hs, ok := yearCache.Load(year); ok {
+		return hs.([]Holiday), nil
+	}
+	hs := computeHolidays(year)
+	yearCache.Store(year, hs)
+	return hs, nil
+}
+
+func computeHolidays(year int) []Holiday {
 	fixed := func(name string, m time.Month, d int) Holiday {
 		date := ketacover.Date{Year: year, Month: m, Day: d}
 		return Holiday{Name: name, Date: date, Observed: observed(date)}
@@ -68,7 +88,7 @@ func Holidays(year int) ([]Holiday, error) {
 		nth("Thanksgiving Day", time.November, time.Thursday, 4),
 		fixed("Christmas Day", time.December, 25),
 	)
-	return hs, nil
+	return hs
 }
 
 // observed moves a Saturday holiday to the Friday before and a Sunday holiday to the Monday after.
@@ -103,7 +123,7 @@ func FederalHoliday(d ketacover.Date, observed bool) (Holiday, bool, error) {
 		if y > MaxYear {
 			continue
 		}
-		hs, err := Holidays(y)
+		hs, err := holidays(y)
 		if err != nil {
 			return Holiday{}, false, err
 		}

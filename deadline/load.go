@@ -23,6 +23,7 @@ var embedded embed.FS
 type Book struct {
 	rules           []Rule
 	byID            map[string]int
+	byStep          map[Step][]int // rule indexes per step, for Lookup
 	classifications []Classification
 	gaps            []Gap
 }
@@ -148,6 +149,10 @@ func (b *Book) add(name string, data []byte) error {
 			return invalidf(name, r.line, "rule %q is also defined at %s", r.ID, b.rules[j].Where())
 		}
 		b.byID[r.ID] = len(b.rules)
+		if b.byStep == nil {
+			b.byStep = map[Step][]int{}
+		}
+		b.byStep[r.Step] = append(b.byStep[r.Step], len(b.rules))
 		b.rules = append(b.rules, *r)
 	}
 	for i := range f.Classifications {

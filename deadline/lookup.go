@@ -60,8 +60,8 @@ func (b *Book) Lookup(q Query) (Match, error) {
 	note := func(format string, args ...any) { m.Notes = append(m.Notes, fmt.Sprintf(format, args...)) }
 
 	var cands []Rule
-	for _, r := range b.rules {
-		if r.Step == q.Step && r.AppliesTo(q.Plan) && r.OnTrack(q.Track) {
+	for _, i := range b.byStep[q.Step] {
+		if r := b.rules[i]; r.Step == q.Step && r.AppliesTo(q.Plan) && r.OnTrack(q.Track) {
 			cands = append(cands, r)
 		}
 	}
