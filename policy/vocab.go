@@ -223,6 +223,7 @@ type trialsResult struct {
 	CurrentDef  int
 	CurrentPoss int
 	Verdict     verdict
+	NoClass     []int // counted trials whose class is not recorded
 }
 
 // judgeTrials is the logic behind failed() and augmentations().
@@ -240,6 +241,9 @@ func judgeTrials(trials []map[string]any, need int, o trialOptions) trialsResult
 		r.Checks = append(r.Checks, c)
 		if c.Verdict == no {
 			continue
+		}
+		if c.Class == "" && o.DistinctClasses > 1 {
+			r.NoClass = append(r.NoClass, i)
 		}
 		key := strings.ToLower(c.Drug)
 		if !o.DistinctDrugs || key == "" {
@@ -526,6 +530,9 @@ func trialsBinding(role string, args []ref.Val) ref.Val {
 		if c.Verdict == maybe {
 			missing = append(missing, c.Missing...)
 		}
+	}
+	for _, i := range r.NoClass {
+		missing = append(missing, fmt.Sprintf("history.trials[%d].class", i))
 	}
 	return unknown(missing)
 }

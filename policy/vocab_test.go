@@ -1,0 +1,109 @@
+package policy
+
+import (
+	"testing"
+)
+
+func trial(kv ...any) map[string]any {
+	m := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i].(string)] = kv[i+1]
+	}
+	return m
+}
+
+func TestJudgeTrials(t *testing.T) {
+	ssri := trial("drug", "sertraline", "class", "ssri", "role", "antidepressant", "weeks", 8.0, "outcome", "no-response", "episode", "current", "dose_adequate", true)
+	snri := trial("drug", "venlafaxine", "class", "snri", "role", "antidepressant", "weeks", 6.0, "outcome", "partial-response", "episode", "current", "dose_adequate", true)
+	ssri2 := trial("drug", "escitalopram", "class", "ssri", "role", "antidepressant", "weeks", 10.0, "outcome", "no-response", "episode", "current", "dose_adequate", true)
+	noWeeks := trial("drug", "bupropion", "class", "bupropion", "role", "antidepressant", "outcome", "no-response", "episode", "current", "dose_adequate", true)
+	prior := trial("drug", "mirtazapine", "class", "mirtazapine", "role", "antidepressant", "weeks", 8.0, "outcome", "no-response", "episode", "prior", "dose_adequate", true)
+	intol := trial("drug", "duloxetine", "class", "snri", "role", "antidepressant", "weeks", 1.0, "outcome", "intolerance", "episode", "current")
+	aug := trial("drug", "aripiprazole", "class", "atypical-antipsychotic", "role", "augmentation", "weeks", 8.0, "outcome", "no-response", "episode", "current")
+	sameDrugTwice := trial("drug", "Sertraline", "class", "ssri", "role", "antidepressant", "weeks", 12.0, "outcome", "no-response", "episode", "current", "dose_adequate", true)
+
+	tests := []struct {
+		name   string
+		trials []map[string]any
+		need   int
+		opts   map[string]any
+		role   string
+		want   verdict
+	}{
+		{"two failed trials of six weeks meet a two-trial rule", []map[string]any{ssri, snri}, 2, map[string]any{"min_weeks": 6.0}, "antidepressant", yes},
+		{"a third trial is missing", []map[string]any{ssri, snri}, 3, map[string]any{"min_weeks": 6.0}, "antidepressant", no},
+		{"eight weeks rule rejects the six-week trial", []map[string]any{ssri, snri}, 2, map[string]any{"min_weeks": 8.0}, "antidepressant", no},
+		{"two SSRIs are one class", []map[string]any{ssri, ssri2}, 2, map[string]any{"distinct_classes": 2.0}, "antidepressant", no},
+		{"a trial with unknown weeks could make up the number", []map[string]any{ssri, noWeeks}, 2, map[string]any{"min_weeks": 6.0}, "antidepressant", maybe},
+		{"an unknown trial cannot help when two more are needed", []map[string]any{ssri, noWeeks}, 3, map[string]any{"min_weeks": 6.0}, "antidepressant", no},
+		{"prior-episode trial does not count when every trial must be current", []map[string]any{ssri, prior}, 2, map[string]any{"episode": "current"}, "antidepressant", no},
+		{"prior-episode trial counts when one current trial suffices", []map[string]any{ssri, prior}, 2, map[string]any{"current_episode_min": 1.0}, "antidepressant", yes},
+		{"intolerance does not count by default", []map[string]any{ssri, intol}, 2, map[string]any{}, "antidepressant", no},
+		{"intolerance of any duration counts when the policy says so", []map[string]any{ssri, intol}, 2, map[string]any{"min_weeks": 4.0, "outcomes": []any{"no-response", "partial-response", "intolerance"}, "intolerance_any_duration": true}, "antidepressant", yes},
+		{"the same drug twice counts once", []map[string]any{ssri, sameDrugTwice}, 2, map[string]any{}, "antidepressant", no},
+		{"augmentation counts as augmentation, not antidepressant", []map[string]any{aug}, 1, map[string]any{}, "augmentation", yes},
+		{"augmentation is not an antidepressant trial", []map[string]any{ssri, aug}, 2, map[string]any{}, "antidepressant", no},
+		{"partial response needs eight weeks at maximum dose", []map[string]any{ssri, snri}, 2, map[string]any{"min_weeks": 4.0, "partial_min_weeks": 8.0, "partial_max_dose": true}, "antidepressant", no},
+		{"25% improvement rule: a partial response without a percentage is undecided", []map[string]any{ssri, snri}, 2, map[string]any{"max_improvement_pct": 25.0}, "antidepressant", maybe},
+		{"adequate dose undocumented is undecided", []map[string]any{ssri, trial("drug", "paroxetine", "class", "ssri", "role", "antidepressant", "weeks", 8.0, "outcome", "no-response")}, 2, map[string]any{"adequate_dose": true}, "antidepressant", maybe},
+		{"within five years", []map[string]any{trial("drug", "sertraline", "role", "antidepressant", "outcome", "no-response", "ended_days_ago", int64(3000))}, 1, map[string]any{"within_years": 5.0}, "antidepressant", no},
+		{"unknown class could be a second class", []map[string]any{ssri, trial("drug", "newdrug", "role", "antidepressant", "outcome", "no-response")}, 2, map[string]any{"distinct_classes": 2.0}, "antidepressant", maybe},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, err := parseTrialOptions(tt.role, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := judgeTrials(tt.trials, tt.need, o).Verdict; got != tt.want {
+				t.Errorf("verdict = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTrialOptionErrors(t *testing.T) {
+	for _, opts := range []map[string]any{
+		{"min_week": 6.0},
+		{"min_weeks": "six"},
+		{"episode": "past"},
+		{"classes": "ssri"},
+	} {
+		if _, err := parseTrialOptions("antidepressant", opts); err == nil {
+			t.Errorf("options %v: no error", opts)
+		}
+	}
+}
+
+func TestLatestAndImprovement(t *testing.T) {
+	scores := []map[string]any{
+		{"scale": "PHQ-9", "value": int64(21), "days_ago": int64(90), "date": "a"},
+		{"scale": "PHQ-9", "value": int64(9), "days_ago": int64(3), "date": "b"},
+		{"scale": "MADRS", "value": int64(30), "days_ago": int64(-2), "date": "future"},
+	}
+	if v, _, ok := latestScore(scores, "PHQ-9", 28); !ok || v != 9 {
+		t.Errorf("latest PHQ-9 within 28 days = %d, %v; want 9", v, ok)
+	}
+	if _, _, ok := latestScore(scores, "MADRS", 365); ok {
+		t.Error("a score after the date of service was used")
+	}
+	if pct, _, _, ok := scoreImprovement(scores, "PHQ-9"); !ok || pct != 57 {
+		t.Errorf("improvement = %d, %v; want 57", pct, ok)
+	}
+}
+
+func TestMatchDiagnosis(t *testing.T) {
+	for _, tt := range []struct {
+		code, pattern string
+		want          bool
+	}{
+		{"F33.2", "F33.*", true},
+		{"f33.2", "F33.2", true},
+		{"F32.3", "F33.*", false},
+		{"F32.A", "F32.A", true},
+	} {
+		if got := matchDiagnosis(tt.code, tt.pattern); got != tt.want {
+			t.Errorf("match(%s, %s) = %v", tt.code, tt.pattern, got)
+		}
+	}
+}
