@@ -47,6 +47,9 @@ type Alternative struct {
 // Due is a computed deadline and how it was reached.
 type Due struct {
 	RuleID      string
+	Step        Step           // what the deadline is for
+	Who         string         // who must act: payer, claimant, reviewer or agency
+	Grade       string         // how sure the source is (see GradeLabel)
 	Date        ketacover.Date // the last day to act; for hour clocks the day At falls on
 	At          time.Time      // hour clocks: the exact instant; zero for day clocks
 	From        ketacover.Date // the day counted from, after any presumption of receipt
@@ -86,7 +89,7 @@ func Compute(r Rule, a Anchor) (Due, error) {
 			return Due{}, ketacover.Errorf(ketacover.EINVALID, "rule %s: date %s outside the years %d-%d", r.ID, d, MinYear, MaxYear-1)
 		}
 	}
-	c := computation{r: r, due: Due{RuleID: r.ID, Citation: r.Citation, Source: r.Source, Open: r.Open}}
+	c := computation{r: r, due: Due{RuleID: r.ID, Step: r.Step, Who: r.Who, Grade: r.Grade, Citation: r.Citation, Source: r.Source, Open: r.Open}}
 	from, how, err := c.start(a)
 	if err != nil {
 		return Due{}, err

@@ -103,6 +103,16 @@ func TestComputeExplanation(t *testing.T) {
 			"120 calendar days from receipt of the notice, presumed 5 days after the notice date 2026-03-02, so from 2026-03-07 (42 CFR 405.942(a))",
 		},
 		{
+			"42 CFR 431.221(d) mailing date unknown: the notice date is used", "medicaid-ffs.hearing.filing",
+			Anchor{NoticeDate: d("2026-03-02")},
+			"90 calendar days from the date the notice was mailed, taken as the notice date 2026-03-02 because the sending date is unknown (42 CFR 431.221(d))",
+		},
+		{
+			"42 CFR 438.402(c)(2)(ii) notice date given as NoticeDate", "medicaid-managed.appeal.filing",
+			Anchor{NoticeDate: d("2026-03-02")},
+			"60 calendar days from the date on the notice 2026-03-02 (42 CFR 438.402(c)(2)(ii))",
+		},
+		{
 			"42 CFR 422.568(b)(3) hours", "ma.pa.standard.part-b-drug",
 			Anchor{At: time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)},
 			"72 hours from receipt of the request 2026-03-02 14:00 UTC, so by 2026-03-05 14:00 UTC (42 CFR 422.568(b)(3))",

@@ -235,3 +235,22 @@ func trackKey(r Rule) string {
 	}
 	return strings.Join(parts, ",")
 }
+
+// Deadlines looks up the rules for q and computes each from a: the one call a caller needs to
+// list the open deadlines of a case step. When the law is unclear (Match.Ambiguous) every
+// candidate's due date is returned, in the order of Match.Rules.
+func (b *Book) Deadlines(q Query, a Anchor) ([]Due, Match, error) {
+	m, err := b.Lookup(q)
+	if err != nil {
+		return nil, Match{}, err
+	}
+	dues := make([]Due, 0, len(m.Rules))
+	for _, r := range m.Rules {
+		d, err := Compute(r, a)
+		if err != nil {
+			return nil, m, err
+		}
+		dues = append(dues, d)
+	}
+	return dues, m, nil
+}
