@@ -87,6 +87,10 @@ type Coverage struct {
 	Authorization *Authorization `yaml:"authorization,omitempty" json:"authorization,omitempty"`
 	Continuation  *Continuation  `yaml:"continuation,omitempty" json:"continuation,omitempty"`
 	Limits        []Limit        `yaml:"limits,omitempty" json:"limits,omitempty"`
+	// Incomplete says which criteria the sources did not show (a cut-off
+	// list, an unpublished section). A case that meets every criterion
+	// seen then needs more information, never "meets".
+	Incomplete string `yaml:"incomplete,omitempty" json:"incomplete,omitempty" desc:"which criteria the sources did not show; a case meeting the rest needs more information"`
 }
 
 // Authorization is the approval an initial request can get.

@@ -200,11 +200,15 @@ func (l *Library) judge(p *Compiled, v *ketacover.Version, f *Facts) ketacover.D
 	}
 	res := p.evalTree(tree, f, 0, &d)
 	collect(&d, tree, res, f)
-	switch res.result {
-	case ketacover.Met:
+	switch {
+	case res.result == ketacover.Met && cov.Incomplete != "":
+		d.Outcome = ketacover.OutcomeInfoNeeded
+		d.Verdict = fmt.Sprintf("Meets every criterion of %s that ketacover could read, but the sources did not show all of them (%s); ask %s for the rest.", policyName(p, v), cov.Incomplete, p.Payer)
+		d.Questions = append(d.Questions, ketacover.Question{Text: fmt.Sprintf("What are %s's remaining criteria (%s)?", p.Payer, cov.Incomplete)})
+	case res.result == ketacover.Met:
 		d.Outcome = ketacover.OutcomeMeets
 		d.Verdict = fmt.Sprintf("Meets the criteria of %s.", policyName(p, v))
-	case ketacover.NotMet:
+	case res.result == ketacover.NotMet:
 		d.Outcome = ketacover.OutcomeDoesNotMeet
 		d.Verdict = fmt.Sprintf("Does not meet the criteria of %s: %s.", policyName(p, v), countNot(d.Criteria, ketacover.NotMet))
 	default:

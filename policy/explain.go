@@ -290,6 +290,19 @@ func explainCall(c call, f *Facts) string {
 			return fmt.Sprintf("fewer than two %s scores", scale)
 		}
 		return fmt.Sprintf("%s %v on %v → %v on %v (%d%% improvement)", scale, first["value"], first["date"], last["value"], last["date"], pct)
+	case "recorded":
+		scores, ok := list("scores")
+		if !ok {
+			return "no scores recorded"
+		}
+		var scales []string
+		for _, x := range c.args[0].([]any) {
+			scales = append(scales, fmt.Sprint(x))
+		}
+		if s, found := recordedScore(scores, scales); found {
+			return fmt.Sprintf("%v %v on %v", s["scale"], s["value"], s["date"])
+		}
+		return "no " + strings.Join(scales, ", ") + " score on or before the date of service"
 	case "hasAny":
 		diags, ok := list("diagnoses")
 		if !ok {

@@ -40,6 +40,9 @@ func vocabulary() []cel.EnvOption {
 				cel.FunctionBinding(latestBinding)),
 			cel.MemberOverload("scores_latest_string", []*cel.Type{list, cel.StringType}, cel.IntType,
 				cel.BinaryBinding(func(l, s ref.Val) ref.Val { return latestBinding(l, s, types.Int(anyAge)) }))),
+		cel.Function("recorded",
+			cel.MemberOverload("scores_recorded_list", []*cel.Type{list, cel.ListType(cel.StringType)}, cel.BoolType,
+				cel.BinaryBinding(recordedBinding))),
 		cel.Function("improvement",
 			cel.MemberOverload("scores_improvement_string", []*cel.Type{list, cel.StringType}, cel.IntType,
 				cel.BinaryBinding(improvementBinding))),
@@ -56,6 +59,7 @@ var domainFunctions = map[string]string{
 	"tried":         "history.psychotherapy",
 	"latest":        "history.scores",
 	"improvement":   "history.scores",
+	"recorded":      "history.scores",
 	"hasAny":        "history.diagnoses",
 }
 
@@ -708,6 +712,41 @@ func scoreImprovement(scores []map[string]any, scale string) (pct int64, first, 
 		return 0, first, last, false
 	}
 	return int64(math.Round((f - l) / f * 100)), first, last, true
+}
+
+// recordedBinding answers whether a score on any of the named scales was
+// taken on or before the date of service (a baseline score on file).
+func recordedBinding(lhs, rhs ref.Val) ref.Val {
+	scores, ok := nativeList(lhs)
+	if !ok {
+		return types.NewErr("recorded: want a list of scores")
+	}
+	pv, err := rhs.ConvertToNative(stringsType)
+	if err != nil {
+		return types.NewErr("recorded: want a list of scales")
+	}
+	if _, found := recordedScore(scores, pv.([]string)); found {
+		return types.True
+	}
+	return types.False
+}
+
+// recordedScore returns the latest score on any of scales on or before
+// the date of service.
+func recordedScore(scores []map[string]any, scales []string) (map[string]any, bool) {
+	var best map[string]any
+	bestAgo := math.MaxFloat64
+	for _, s := range scores {
+		sc, _ := s["scale"].(string)
+		ago, ok := number(s["days_ago"])
+		if !contains(scales, sc) || !ok || ago < 0 {
+			continue
+		}
+		if ago < bestAgo {
+			best, bestAgo = s, ago
+		}
+	}
+	return best, best != nil
 }
 
 func improvementBinding(lhs, rhs ref.Val) ref.Val {
