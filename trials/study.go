@@ -200,25 +200,31 @@ func records(name string, data []byte) ([]json.RawMessage, error) {
 	if len(t) == 0 {
 		return nil, ketacover.Errorf(ketacover.EINVALID, "%s: empty file; want ClinicalTrials.gov v2 study JSON", name)
 	}
-	if !json.Valid(t) {
-		var v any
-		err := json.Unmarshal(t, &v)
+	// Syntax errors are reported with their byte offset by whichever
+	// Unmarshal below meets them first.
+	syntax := func(err error) error {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			return nil, ketacover.Errorf(ketacover.EINVALID, "%s: byte %d: not valid JSON: %v", name, se.Offset, err)
+			return ketacover.Errorf(ketacover.EINVALID, "%s: byte %d: not valid JSON: %v", name, se.Offset, err)
 		}
-		return nil, ketacover.Errorf(ketacover.EINVALID, "%s: not valid JSON: %v", name, err)
+		return nil
 	}
 	switch t[0] {
 	case '[':
 		var raws []json.RawMessage
 		if err := json.Unmarshal(t, &raws); err != nil {
+			if e := syntax(err); e != nil {
+				return nil, e
+			}
 			return nil, ketacover.Errorf(ketacover.EINVALID, "%s: %v", name, err)
 		}
 		return raws, nil
 	case '{':
 		var top map[string]json.RawMessage
 		if err := json.Unmarshal(t, &top); err != nil {
+			if e := syntax(err); e != nil {
+				return nil, e
+			}
 			return nil, ketacover.Errorf(ketacover.EINVALID, "%s: %v", name, err)
 		}
 		if st, ok := top["studies"]; ok {
@@ -232,6 +238,10 @@ func records(name string, data []byte) ([]json.RawMessage, error) {
 			return []json.RawMessage{t}, nil
 		}
 		return nil, ketacover.Errorf(ketacover.EINVALID, "%s: want a v2 response ({\"studies\": [...]}), an array of study records or one study record with protocolSection", name)
+	}
+	var v any
+	if e := syntax(json.Unmarshal(t, &v)); e != nil {
+		return nil, e
 	}
 	return nil, ketacover.Errorf(ketacover.EINVALID, "%s: want a JSON object or array of ClinicalTrials.gov v2 study records", name)
 }
