@@ -69,6 +69,7 @@ type pdfWriter struct {
 	nums  map[string]int
 	y     float64 // top of the next line on the current page
 	added [4]bool // face styles embedded so far
+	color rgb     // the text colour set last
 }
 
 func newPDFWriter(d *Doc, nums map[string]int) *pdfWriter {
@@ -93,7 +94,7 @@ func newPDFWriter(d *Doc, nums map[string]int) *pdfWriter {
 	f.SetLang(lang)
 	f.SetAutoPageBreak(false, marginBottom)
 	f.SetMargins(marginX, marginTop, marginX)
-	p := &pdfWriter{f: f, m: loadMetrics(), nums: nums}
+	p := &pdfWriter{f: f, m: loadMetrics(), nums: nums, color: rgb{-1, -1, -1}}
 	p.newPage()
 	return p
 }
@@ -112,7 +113,12 @@ func (p *pdfWriter) ensure(h float64) {
 	}
 }
 
-func (p *pdfWriter) setColor(c rgb) { p.f.SetTextColor(c[0], c[1], c[2]) }
+func (p *pdfWriter) setColor(c rgb) {
+	if c != p.color {
+		p.f.SetTextColor(c[0], c[1], c[2])
+		p.color = c
+	}
+}
 
 func (p *pdfWriter) setFont(pc piece) {
 	if pc.symbol {
@@ -139,36 +145,68 @@ func (p *pdfWriter) wordsOf(s string, size float64, base faceStyle) []word {
 	return p.words(PlainText(s), size, base)
 }
 
-// drawLine draws one line of words with its top at y.
+// drawLine draws one line of words with its top at y. Neighbouring pieces
+// that share font, style and highlight are drawn as one string, spaces
+// included: the viewer advances by the same glyph widths the layout
+// measured, and one text operator per stretch keeps pages small and fast.
 func (p *pdfWriter) drawLine(l []word, x, y, size float64, color rgb) {
 	lh := lineHeight(size)
 	sizeMM := size * ptToMM
 	base := y + lh/2 + 0.35*sizeMM
 	space := p.m.spaceWidth(size)
 	hlY, hlH := y+(lh-1.3*sizeMM)/2, 1.3*sizeMM
-	p.f.SetFillColor(colorBlank[0], colorBlank[1], colorBlank[2])
-	cx := x
-	prevBlank := false
+
+	var (
+		seg    []byte
+		cur    piece // attributes of seg
+		segX   float64
+		segW   float64
+		cx     = x
+		active bool
+	)
+	flush := func() {
+		if !active {
+			return
+		}
+		if cur.blank {
+			p.f.SetFillColor(colorBlank[0], colorBlank[1], colorBlank[2])
+			p.f.Rect(segX, hlY, segW, hlH, "F")
+			p.setColor(colorText)
+		} else {
+			p.setColor(color)
+		}
+		p.setFont(cur)
+		p.f.Text(segX, base, string(seg))
+		seg, active = seg[:0], false
+	}
+	same := func(a, b piece) bool {
+		return a.style == b.style && a.symbol == b.symbol && a.blank == b.blank && a.size == b.size
+	}
 	for i, w := range l {
 		if i > 0 && w.space {
-			if prevBlank && w.pieces[0].blank {
-				p.f.Rect(cx, hlY, space, hlH, "F")
+			// A space joins the stretch only between two pieces of the
+			// face (ZapfDingbats has no ordinary space to match).
+			if active && !cur.symbol && same(cur, w.pieces[0]) {
+				seg = append(seg, ' ')
+				segW += space
+			} else {
+				flush()
 			}
 			cx += space
 		}
 		for _, pc := range w.pieces {
-			if pc.blank {
-				p.f.Rect(cx, hlY, pc.w, hlH, "F")
-				p.setColor(colorText)
-			} else {
-				p.setColor(color)
+			if active && !same(cur, pc) {
+				flush()
 			}
-			p.setFont(pc)
-			p.f.Text(cx, base, pc.text)
+			if !active {
+				cur, segX, segW, active = pc, cx, 0, true
+			}
+			seg = append(seg, pc.text...)
+			segW += pc.w
 			cx += pc.w
-			prevBlank = pc.blank
 		}
 	}
+	flush()
 }
 
 // flow wraps words into width and draws them line by line from the current
@@ -344,18 +382,24 @@ func (p *pdfWriter) signature(s Signature) {
 // number of pages is known.
 func (p *pdfWriter) footers(running string) {
 	n := p.f.PageCount()
+	space := p.m.spaceWidth(sizeSmall)
+	// The running line is laid out once; only what fits on one footer line
+	// is kept, so a runaway value costs nothing per page.
+	if r := []rune(running); len(r) > 300 {
+		running = string(r[:300])
+	}
+	var first []word
+	if lines := p.m.wrapWords(p.wordsOf(running, sizeSmall, 0), bodyW*0.7, space); len(lines) > 0 {
+		first = lines[0]
+	}
+	y := footerBase - lineHeight(sizeSmall)/2
 	for i := 1; i <= n; i++ {
 		p.f.SetPage(i)
 		label := p.wordsOf(fmt.Sprintf("Page %d of %d", i, n), sizeSmall, 0)
-		lw := lineWidth(label, p.m.spaceWidth(sizeSmall))
-		y := footerBase - lineHeight(sizeSmall)/2
-		if running != "" {
-			lines := p.m.wrapWords(p.wordsOf(running, sizeSmall, 0), bodyW-lw-6, p.m.spaceWidth(sizeSmall))
-			if len(lines) > 0 {
-				p.drawLine(lines[0], marginX, y, sizeSmall, colorMuted)
-			}
+		if first != nil {
+			p.drawLine(first, marginX, y, sizeSmall, colorMuted)
 		}
-		p.drawLine(label, pageW-marginX-lw, y, sizeSmall, colorMuted)
+		p.drawLine(label, pageW-marginX-lineWidth(label, space), y, sizeSmall, colorMuted)
 	}
 	p.f.SetPage(n)
 }

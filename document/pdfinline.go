@@ -34,7 +34,8 @@ type inline struct {
 
 	words []word
 	cur   word
-	sp    bool // a space came before the word being built
+	sp    bool   // a space came before the word being built
+	last  []byte // text of the last piece of cur, still growing
 	// replacement is drawn for a character no font has.
 	replacement rune
 }
@@ -69,35 +70,40 @@ func (in *inline) add(s string, st faceStyle, blank bool) {
 }
 
 // put appends one character to the current word, extending its last piece
-// when font, style and highlight agree.
+// when font, style and highlight agree. The last piece's text grows in
+// in.last and becomes a string when the piece ends, so that a word of any
+// length is built in linear time.
 func (in *inline) put(r rune, st faceStyle, symbol, blank bool, w1000 float64) {
 	w := w1000 * in.size / 1000 * ptToMM
 	if len(in.cur.pieces) == 0 {
 		in.cur.space = in.sp
 		in.sp = false
 	}
-	if n := len(in.cur.pieces); n > 0 {
-		p := &in.cur.pieces[n-1]
-		if p.style == st && p.symbol == symbol && p.blank == blank {
-			if symbol {
-				p.text += string(byte(r))
-			} else {
-				p.text += string(r)
-			}
-			p.w += w
-			in.cur.w += w
-			return
-		}
+	n := len(in.cur.pieces)
+	if n == 0 || in.cur.pieces[n-1].style != st || in.cur.pieces[n-1].symbol != symbol || in.cur.pieces[n-1].blank != blank {
+		in.endPiece()
+		in.cur.pieces = append(in.cur.pieces, piece{style: st, symbol: symbol, blank: blank, size: in.size})
+		n++
 	}
-	text := string(r)
 	if symbol {
-		text = string([]byte{byte(r)})
+		in.last = append(in.last, byte(r))
+	} else {
+		in.last = utf8.AppendRune(in.last, r)
 	}
-	in.cur.pieces = append(in.cur.pieces, piece{text: text, style: st, symbol: symbol, blank: blank, size: in.size, w: w})
+	in.cur.pieces[n-1].w += w
 	in.cur.w += w
 }
 
+// endPiece gives the last piece of the current word its text.
+func (in *inline) endPiece() {
+	if n := len(in.cur.pieces); n > 0 && len(in.last) > 0 {
+		in.cur.pieces[n-1].text = string(in.last)
+	}
+	in.last = in.last[:0]
+}
+
 func (in *inline) flush() {
+	in.endPiece()
 	if len(in.cur.pieces) > 0 {
 		in.words = append(in.words, in.cur)
 	}

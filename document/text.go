@@ -134,21 +134,7 @@ func (t *textWriter) block(b Block) {
 		}
 	case Heading:
 		t.gap()
-		s := clean(b.Text)
-		lines := wrapIndent(s, "", "", TextWidth)
-		for _, l := range lines {
-			t.line(l)
-		}
-		w := 0
-		for _, l := range lines {
-			w = max(w, utf8.RuneCountInString(l))
-		}
-		switch b.Level {
-		case 1:
-			t.line(strings.Repeat("=", w))
-		case 2:
-			t.line(strings.Repeat("-", w))
-		}
+		t.heading(clean(b.Text), b.Level)
 	case Paragraph:
 		t.gap()
 		t.para(t.str(b.Text), "", "")
@@ -190,9 +176,7 @@ func (t *textWriter) block(b Block) {
 		t.table(clean(b.Caption), checklistHeader, rows, nil)
 	case References:
 		t.gap()
-		title := b.title()
-		t.line(title)
-		t.line(strings.Repeat("-", utf8.RuneCountInString(title)))
+		t.heading(b.title(), 2)
 		items := b.ordered(t.nums)
 		width := 0
 		for _, it := range items {
@@ -205,7 +189,7 @@ func (t *textWriter) block(b Block) {
 		}
 	case Signature:
 		t.gap()
-		t.line(b.closing())
+		t.para(b.closing(), "", "")
 		t.line("")
 		t.line("")
 		t.line(strings.Repeat("_", 40))
@@ -232,6 +216,22 @@ func (t *textWriter) block(b Block) {
 		t.gap()
 		t.line("\f")
 		t.started = false
+	}
+}
+
+// heading writes a title underlined with "=" (level 1) or "-" (level 2).
+func (t *textWriter) heading(s string, level int) {
+	lines := wrapIndent(s, "", "", TextWidth)
+	w := 0
+	for _, l := range lines {
+		t.line(l)
+		w = max(w, utf8.RuneCountInString(l))
+	}
+	switch level {
+	case 1:
+		t.line(strings.Repeat("=", w))
+	case 2:
+		t.line(strings.Repeat("-", w))
 	}
 }
 

@@ -1,0 +1,92 @@
+package document
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/ketacover/ketacover"
+)
+
+// fuzzDoc puts s (and a long word made of it) in every kind of text slot.
+func fuzzDoc(s string, repeat uint16) *Doc {
+	// A long word, but not so long that one input takes seconds: the
+	// layout is linear, and size alone finds nothing new.
+	long := strings.Repeat(s, int(repeat%64))
+	if len(long) > 8000 {
+		long = long[:8000]
+	}
+	t := Text{Plain(s), Emph(long), Strong(s), Cite("ref"), Blank(s + "x"), Fact(s, "fact")}
+	return &Doc{
+		Title: s, Author: s, Lang: s, Running: s + long,
+		Blocks: []Block{
+			Letterhead{Name: t, Address: []Text{t, PlainText(long)}, Phone: PlainText(s), Fax: t, NPI: PlainText(long)},
+			DateLine{Date: ketacover.NewDate(2026, 1, 2)},
+			Recipient{Lines: []Text{t, t}},
+			Subject{Text: t, Fields: []Field{{s, t}, {long, PlainText(long)}}},
+			Heading{Level: 1, Text: s + long},
+			Para(t...),
+			List{Items: []Text{t, PlainText(long)}},
+			List{Ordered: true, Items: []Text{t}},
+			Table{Caption: s, Header: []string{s, long, "Amount"}, Align: []Align{AlignLeft, AlignLeft, AlignRight},
+				Rows: [][]Text{{t, PlainText(long), PlainText(s)}, {PlainText(s), t, t}}},
+			Checklist{Caption: long, Items: []Criterion{{Status: StatusMet, Text: t, Section: s, Facts: []Text{t, PlainText(long)}}, {Status: StatusUnknown, Text: PlainText(long)}}},
+			PageBreak{},
+			References{Title: s, Items: []Reference{{ID: "ref", Text: t}, {ID: s + "other", Text: PlainText(long)}}},
+			Signature{Closing: s, Name: t, Credentials: PlainText(long), NPI: t},
+			FooterNote{Text: t},
+		},
+	}
+}
+
+// FuzzRender feeds arbitrary text, control characters and very long words
+// into every block and checks that the three renderers succeed without
+// panicking, that the text stays within TextWidth and free of control
+// characters, and that HTML and PDF are well formed at the edges.
+func FuzzRender(f *testing.F) {
+	for _, s := range []string{
+		"", "plain words", "tab\tnew\nline\r\x00nul\x1b[31mred", "\xff\xfe invalid utf-8",
+		"≥ — ✓ ✗ § “quotes” naïve", "<script>alert(1)</script> & \"q\" 'a'", "😀 漢字 \u202e rtl",
+		"(parens) \\backslash) (", strings.Repeat("x", 300), "\u00a0nbsp\u00a0glue",
+	} {
+		f.Add(s, uint16(3))
+	}
+	f.Fuzz(func(t *testing.T, s string, repeat uint16) {
+		d := fuzzDoc(s, repeat)
+		if err := d.Validate(); err != nil {
+			t.Fatalf("Validate: %v", err)
+		}
+		txt, err := d.Text()
+		if err != nil {
+			t.Fatalf("Text: %v", err)
+		}
+		if !utf8.Valid(txt) {
+			t.Fatal("text output is not valid UTF-8")
+		}
+		for i, l := range strings.Split(string(txt), "\n") {
+			if n := utf8.RuneCountInString(l); n > TextWidth {
+				t.Fatalf("text line %d has %d columns: %q", i+1, n, l)
+			}
+			for _, r := range l {
+				if r < 0x20 && r != '\f' || r == 0x7f {
+					t.Fatalf("text line %d holds control character %U", i+1, r)
+				}
+			}
+		}
+		html, err := d.HTML()
+		if err != nil {
+			t.Fatalf("HTML: %v", err)
+		}
+		if !utf8.Valid(html) || !bytes.HasSuffix(html, []byte("</html>\n")) || bytes.Contains(html, []byte("<script")) {
+			t.Fatalf("malformed HTML:\n%s", html)
+		}
+		pdf, err := d.PDF()
+		if err != nil {
+			t.Fatalf("PDF: %v", err)
+		}
+		if !bytes.HasPrefix(pdf, []byte("%PDF-")) || !bytes.HasSuffix(bytes.TrimSpace(pdf), []byte("%%EOF")) {
+			t.Fatal("malformed PDF")
+		}
+	})
+}
