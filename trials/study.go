@@ -308,3 +308,29 @@ func decodeStudy(raw json.RawMessage) (Study, error) {
 	}
 	return s, nil
 }
+
+// Export writes studies as a v2 response page ({"studies": [...]}) that
+// Import reads back: each record as it came (Raw) when known, else as
+// marshalled from its fields.
+func Export(studies []Study) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString("{\"studies\":[")
+	for i, s := range studies {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('\n')
+		raw := s.Raw
+		if len(raw) == 0 {
+			var err error
+			if raw, err = json.Marshal(s); err != nil {
+				return nil, fmt.Errorf("export %s: %w", s.NCTID(), err)
+			}
+		}
+		if err := json.Compact(&b, raw); err != nil {
+			return nil, fmt.Errorf("export %s: %w", s.NCTID(), err)
+		}
+	}
+	b.WriteString("\n]}\n")
+	return b.Bytes(), nil
+}

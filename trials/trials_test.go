@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/zips"
 )
@@ -330,4 +331,24 @@ func FuzzImport(f *testing.F) {
 		age := 30
 		NewIndex(studies, nil).Search(Filter{Condition: "a", Interventions: []string{"ketamine"}, AgeYears: &age, Near: &zips.Point{Lat: 40, Lon: -74}, WithinMiles: 50})
 	})
+}
+
+func TestExportRoundTrip(t *testing.T) {
+	studies, err := Import("in.json", mustRead(t, "testdata/import/ketamine-studies.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One record without Raw is marshalled from its fields.
+	studies[2].Raw = nil
+	out, err := Export(studies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Import("out.json", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(studies, back, cmpopts.EquateEmpty(), cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Raw" }, cmp.Ignore())); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
 }
