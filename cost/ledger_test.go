@@ -1,6 +1,7 @@
 package cost
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -295,5 +296,68 @@ func TestLedgerStaleAccumulators(t *testing.T) {
 	}
 	if len(l.Warnings()) != 1 {
 		t.Errorf("warnings = %q, want one about the stale amounts", l.Warnings())
+	}
+}
+
+func TestBenefitsWarnings(t *testing.T) {
+	usd := Dollars
+	tests := []struct {
+		name string
+		b    Benefits
+		year int
+		want []string // substrings, one per warning, in order
+	}{
+		{"ordinary PPO", Benefits{Coverage: SelfOnly, InNetwork: Tier{Deductible: usd(2000), Coinsurance: Percent(20), OOPMax: usd(5000)}}, 2026, nil},
+		{"OOP above the 2026 ACA limit", Benefits{Coverage: SelfOnly, InNetwork: Tier{OOPMax: usd(11000)}}, 2026,
+			[]string{"above the 2026 ACA limit $10,600.00"}},
+		{"grandfathered plans are exempt", Benefits{Coverage: SelfOnly, Grandfathered: true, InNetwork: Tier{OOPMax: usd(11000)}}, 2026, nil},
+		{"2025 limit is lower", Benefits{Coverage: SelfOnly, InNetwork: Tier{OOPMax: usd(9500)}}, 2025,
+			[]string{"above the 2025 ACA limit $9,200.00"}},
+		{"no ACA figure for 2027", Benefits{Coverage: SelfOnly, InNetwork: Tier{OOPMax: usd(5000)}}, 2027,
+			[]string{"no ACA out-of-pocket limit on file for plan year 2027"}},
+		{"HDHP below the 2026 minimum deductible, copay before deductible", Benefits{Coverage: SelfOnly, HDHP: true,
+			InNetwork: Tier{Deductible: usd(1500), Copay: usd(30), CopayRule: CopayInstead, OOPMax: usd(5000)}}, 2026,
+			[]string{"below the 2026 HDHP minimum $1,700.00", "an HDHP pays only preventive care"}},
+		{"HDHP family: embedded individual deductible below the family minimum, OOP above the HDHP limit", Benefits{Coverage: Family, HDHP: true, Embedded: true,
+			InNetwork: Tier{Deductible: usd(2000), FamilyDeductible: usd(4000), OOPMax: usd(8000), FamilyOOPMax: usd(17500)}}, 2026,
+			[]string{"at least the IRS family minimum $3,400.00", "above the 2026 HDHP limit $17,000.00"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.b.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			got := tc.b.Warnings(tc.year)
+			if len(got) != len(tc.want) {
+				t.Fatalf("warnings = %q, want %d", got, len(tc.want))
+			}
+			for i, w := range tc.want {
+				if !strings.Contains(got[i], w) {
+					t.Errorf("warning %d = %q, want it to contain %q", i, got[i], w)
+				}
+			}
+		})
+	}
+}
+
+func TestAllowedOfBilled(t *testing.T) {
+	// A plan paying out of network on 60% of the billed charge (a UCR
+	// percentage, reference §1.1 step 2) when the price list has no
+	// out-of-network allowed amount.
+	r := spravatoRequest()
+	r.Prices[0].OONAllowed = 0
+	r.Benefits.OutOfNetwork.AllowedOfBilled = Percent(60)
+	e, err := EstimateCourse(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oon, _ := e.Scenario(ScenarioOutOfNetwork)
+	if s := oon.Sessions[0]; s.Allowed != Dollars(720) || s.BalanceBill != Dollars(480) || s.PatientPays != Dollars(1200) {
+		t.Errorf("session 1: allowed %s, balance bill %s, patient %s", s.Allowed, s.BalanceBill, s.PatientPays)
+	}
+	r.Benefits.OutOfNetwork.AllowedOfBilled = 0
+	e, _ = EstimateCourse(r)
+	if oon, _ := e.Scenario(ScenarioOutOfNetwork); !strings.Contains(oon.Unavailable, "no out-of-network allowed amount for G2083") {
+		t.Errorf("unavailable = %q", oon.Unavailable)
 	}
 }
