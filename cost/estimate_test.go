@@ -3,6 +3,7 @@ package cost
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -284,5 +285,33 @@ func TestOnlyPlanYear(t *testing.T) {
 	}
 	if _, err := e.OnlyPlanYear(2030); ketacover.ErrorCode(err) != ketacover.EINVALID {
 		t.Errorf("2030: err = %v, want invalid", err)
+	}
+}
+
+func TestEstimateOOPEvent(t *testing.T) {
+	// §1.7 example over a whole weekly course from February: the $2,000
+	// deductible in sessions 1–2, then $200 a session until the $5,000
+	// maximum is reached at session 17; from session 18 the plan pays all.
+	r := spravatoRequest()
+	r.Plan = EsketamineCourse(ketacover.MustDate("2026-02-02"), 20, 1, []Line{{Code: "G2083"}})
+	e, err := EstimateCourse(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := e.Scenario(ScenarioInNetwork)
+	var events []string
+	for _, s := range in.Sessions {
+		for _, ev := range s.Events {
+			events = append(events, fmt.Sprintf("%d %s", s.Number, ev))
+		}
+	}
+	if diff := cmp.Diff([]string{"2 deductible met", "17 out-of-pocket maximum reached"}, events); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	if s := in.Sessions[17]; s.PatientPays != 0 || s.PlanPays != Dollars(1000) || s.After.OOP != Dollars(5000) {
+		t.Errorf("session 18: %+v", s.Totals)
+	}
+	if in.Totals.PatientPays != Dollars(5000) || in.Working != 2 {
+		t.Errorf("total patient %s, working %d", in.Totals.PatientPays, in.Working)
 	}
 }

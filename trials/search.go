@@ -3,9 +3,11 @@ package trials
 import (
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
+	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/zips"
 )
 
@@ -229,4 +231,22 @@ func boundary(s string, i int) bool {
 	}
 	r := rune(s[i])
 	return r < 0x80 && !unicode.IsLetter(r) && !unicode.IsDigit(r)
+}
+
+// ParseMiles reads a distance such as "100mi", "100 mi", "25.5mi" or a bare
+// "100" (miles), as `--within` takes it. Kilometres are accepted as "160km".
+func ParseMiles(s string) (float64, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	factor := 1.0
+	switch {
+	case strings.HasSuffix(t, "km"):
+		t, factor = strings.TrimSpace(strings.TrimSuffix(t, "km")), 1/1.609344
+	case strings.HasSuffix(t, "mi"):
+		t = strings.TrimSpace(strings.TrimSuffix(t, "mi"))
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || v <= 0 || v > 25000 || math.IsNaN(v) {
+		return 0, ketacover.Errorf(ketacover.EINVALID, "want a distance such as \"100mi\" or \"160km\", got %q", s)
+	}
+	return v * factor, nil
 }

@@ -352,3 +352,17 @@ func TestExportRoundTrip(t *testing.T) {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
 }
+
+func TestParseMiles(t *testing.T) {
+	good := map[string]float64{"100mi": 100, "100 mi": 100, "25.5": 25.5, "160.9344km": 100, " 5MI ": 5}
+	for s, want := range good {
+		if got, err := ParseMiles(s); err != nil || math.Abs(got-want) > 1e-9 {
+			t.Errorf("ParseMiles(%q) = %v, %v; want %v", s, got, err, want)
+		}
+	}
+	for _, s := range []string{"", "mi", "-5mi", "0", "100 miles", "NaN", "1e9"} {
+		if _, err := ParseMiles(s); ketacover.ErrorCode(err) != ketacover.EINVALID {
+			t.Errorf("ParseMiles(%q): err = %v, want invalid", s, err)
+		}
+	}
+}
