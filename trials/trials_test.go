@@ -2,6 +2,7 @@ package trials
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"math"
 	"net/http"
@@ -364,5 +365,24 @@ func TestParseMiles(t *testing.T) {
 		if _, err := ParseMiles(s); ketacover.ErrorCode(err) != ketacover.EINVALID {
 			t.Errorf("ParseMiles(%q): err = %v, want invalid", s, err)
 		}
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
+
+func TestTextGolden(t *testing.T) {
+	ix := testIndex(t)
+	zt, _ := zips.Default()
+	p, _ := zt.Lookup("10001")
+	got := Text(ix.Search(Filter{Near: &p, WithinMiles: 100, Statuses: Open}))
+	if *update {
+		os.WriteFile("testdata/near-10001.txt", []byte(got), 0o644)
+	}
+	want := string(mustRead(t, "testdata/near-10001.txt"))
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if Text(nil) == "" || !strings.HasPrefix(Text(nil), "No studies match.") {
+		t.Errorf("empty: %q", Text(nil))
 	}
 }
