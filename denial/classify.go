@@ -225,3 +225,17 @@ func actionWhy(c Class, a Action) string {
 	}
 	return ""
 }
+
+// Next returns the usual next action for a class of denial and what it
+// means, as Classify would give it for a CO adjustment. A letter reader
+// uses it when the letter states a reason but no codes.
+func Next(c Class) (Action, string) {
+	a, ok := defaultAction[c]
+	if !ok {
+		return Review, actionWhy(c, Review)
+	}
+	if c == PriorAuthorization {
+		a = RetroAuthorization // a letter that says "no authorization" rarely means a number is missing
+	}
+	return a, actionWhy(c, a)
+}

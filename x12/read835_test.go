@@ -297,7 +297,7 @@ func TestRead835Truncated(t *testing.T) {
 	if !x12.IsTruncated(res.err) {
 		t.Fatalf("error %v, want a truncation error", res.err)
 	}
-	want := "segment 46 (byte 1324): input ends inside segment SVC*HC:J3490*90: no segment terminator '~'; the file is truncated"
+	want := "segment 46 (byte 1324): input ends inside segment \"SVC*HC:J3490*90\": no segment terminator '~'; the file is truncated"
 	if res.err.Error() != want {
 		t.Errorf("error\n got %s\nwant %s", res.err, want)
 	}

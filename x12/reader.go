@@ -125,7 +125,7 @@ func (r *Reader) Next() (Segment, error) {
 			if r.eof {
 				off := r.base + int64(r.r)
 				return Segment{}, r.fail(&SyntaxError{Segment: r.n + 1, Offset: off, Err: io.ErrUnexpectedEOF,
-					Msg: fmt.Sprintf("input ends inside segment %s: no segment terminator %q; the file is truncated", clip(r.buf[r.r:r.w]), r.d.Segment)})
+					Msg: fmt.Sprintf("input ends inside segment %q: no segment terminator %q; the file is truncated", clip(bytes.TrimRight(r.buf[r.r:r.w], "\r\n\t ")), r.d.Segment)})
 			}
 			if err := r.fill(); err != nil {
 				return Segment{}, r.fail(err)

@@ -324,7 +324,7 @@ func TestReaderErrors(t *testing.T) {
 		{"JSON", `{"resourceType":"Claim"}`, 0, false, `segment 1 (byte 0): want an ISA header at the start of the input, got "{\"resourceType\":\"Claim\"}"`},
 		{"short ISA", isaStar[:60], 0, true, "segment 1 (byte 0): input ends inside the ISA header: the file is truncated"},
 		{"letter as element separator", "ISAX00X" + strings.Repeat("Y", 120), 0, false, "segment 1 (byte 0): ISA element separator 'X' is a letter, digit or blank"},
-		{"cut inside a segment", valid[:len(valid)-20], 5, true, `segment 6 (byte 183): input ends inside segment GE*: no segment terminator '~'; the file is truncated`},
+		{"cut inside a segment", valid[:len(valid)-20], 5, true, `segment 6 (byte 183): input ends inside segment "GE*": no segment terminator '~'; the file is truncated`},
 		{"no IEA", valid[:len(valid)-len("IEA*1*000000001~")], 6, true, "segment 7 (byte 190): input ends after segment 6 without IEA for interchange 000000001 (segment 1); the file is truncated"},
 		{"cut after ST", valid[:strings.Index(valid, "BPR")], 3, true, "segment 4 (byte 159): input ends after segment 3 inside transaction 835 0001 (segment 3) without SE, GE or IEA; the file is truncated"},
 		{"garbage after IEA", valid + "\nTHE END", 7, false, `segment 8 (byte 207): want an ISA header after IEA, got "THE END"`},

@@ -362,3 +362,27 @@ func (p Procedure) IsZero() bool { return p.Qualifier == "" && p.Code == "" && p
 func (a Address) IsZero() bool {
 	return len(a.Lines) == 0 && a.City == "" && a.State == "" && a.Postal == ""
 }
+
+// claimStatuses are the CLP02 claim status codes of the 835, in words (X12
+// code list as carried in openemr/openemr src/Billing/BillingUtilities.php
+// CLAIM_STATUS_CODES_CLP02; also standards.md section 6.1).
+var claimStatuses = map[string]string{
+	"1":  "processed as primary",
+	"2":  "processed as secondary",
+	"3":  "processed as tertiary",
+	"4":  "denied",
+	"19": "processed as primary, forwarded to another payer",
+	"20": "processed as secondary, forwarded to another payer",
+	"21": "processed as tertiary, forwarded to another payer",
+	"22": "reversal of a previous payment",
+	"23": "not our claim, forwarded to another payer",
+	"25": "predetermination pricing only, no payment",
+}
+
+// StatusText returns CLP02 in words, or "status CODE" for a code not listed.
+func StatusText(code string) string {
+	if s, ok := claimStatuses[code]; ok {
+		return s
+	}
+	return "status " + code
+}

@@ -27,6 +27,8 @@ func commands() []command {
 		{"policies", "list, show, lint or scaffold payer policies", policiesUsage, runPolicies},
 		{"schema", "print the JSON Schema of the case file format", schemaUsage, runSchema},
 		{"help-contacts", "who regulates a plan and where free help is, for a state and plan type", "help-contacts STATE PLAN-TYPE [--json]", runHelpContacts},
+		{"era", "read an X12 835 remittance: claims, adjustments, denial class and next action", eraUsage, runEra},
+		{"denial", "read a denial letter (text or PDF): reasons, policy, dates, numbers, deadline, expedited", denialUsage, runDenial},
 	}
 }
 
