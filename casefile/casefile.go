@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 
 	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/internal/strictyaml"
@@ -32,21 +33,51 @@ func Load(path string) (*ketacover.Case, error) {
 func Parse(name string, data []byte) (*ketacover.Case, error) {
 	var c ketacover.Case
 	lines, err := strictyaml.Decode(name, data, &c)
+	probs := &strictyaml.Problems{File: name}
 	if err != nil {
-		return nil, &ketacover.Error{Code: ketacover.EINVALID, Message: err.Error()}
+		if !errors.As(err, &probs) || syntaxOnly(probs) {
+			return nil, &ketacover.Error{Code: ketacover.EINVALID, Message: err.Error()}
+		}
 	}
+	// Validate even when decoding found problems, so that one run reports
+	// every problem; skip fields whose decoding already failed.
 	if err := c.Validate(); err != nil {
 		var fe ketacover.FieldErrors
 		if !errors.As(err, &fe) {
 			return nil, err
 		}
-		probs := &strictyaml.Problems{File: name}
 		for _, e := range fe {
-			probs.List = append(probs.List, strictyaml.Problem{Line: lines.Line(e.Field), Path: e.Field, Msg: e.Message})
+			if !covered(probs, e.Field) {
+				probs.List = append(probs.List, strictyaml.Problem{Line: lines.Line(e.Field), Path: e.Field, Msg: e.Message})
+			}
 		}
+	}
+	if len(probs.List) > 0 {
 		sort.SliceStable(probs.List, func(i, j int) bool { return probs.List[i].Line < probs.List[j].Line })
 		return nil, &ketacover.Error{Code: ketacover.EINVALID, Message: probs.Error()}
 	}
 	c.Normalize()
 	return &c, nil
+}
+
+// syntaxOnly reports whether the document could not be read at all (then
+// there is nothing to validate).
+func syntaxOnly(p *strictyaml.Problems) bool {
+	for _, q := range p.List {
+		if q.Path != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// covered reports whether a problem was already found at field or at one
+// of its parents.
+func covered(p *strictyaml.Problems, field string) bool {
+	for _, q := range p.List {
+		if q.Path == field || strings.HasPrefix(field, q.Path+".") || strings.HasPrefix(field, q.Path+"[") {
+			return true
+		}
+	}
+	return false
 }

@@ -525,6 +525,25 @@ func (l *Library) alternatives(p *Compiled, f *Facts) []string {
 	return out
 }
 
+// stanceCount counts the payer policies for a therapy in force on a date,
+// and how many of them do not cover it.
+func (l *Library) stanceCount(t ketacover.Therapy, on ketacover.Date) (against, all int) {
+	for _, p := range l.policies {
+		if p.Reference || p.Therapy != t {
+			continue
+		}
+		v, ok := p.Version(on)
+		if !ok {
+			continue
+		}
+		all++
+		if !v.Stance.Covers() {
+			against++
+		}
+	}
+	return against, all
+}
+
 // noPolicy judges a case whose payer has no policy on file against the
 // reference profile for its therapy.
 func (l *Library) noPolicy(f *Facts, payer string, partial []string) ketacover.Determination {
@@ -557,7 +576,8 @@ func (l *Library) noPolicy(f *Facts, payer string, partial []string) ketacover.D
 	n := len(prof.SharedBy)
 	switch {
 	case !v.Stance.Covers():
-		inner.Verdict = fmt.Sprintf("No policy on file for %s. %d of the payer policies in the library treat %s as %s; expect a denial and confirm with %s.", payer, n, therapyName(c.Therapy.Drug), stanceWords(v.Stance), payer)
+		against, all := l.stanceCount(c.Therapy.Drug, f.AsOf)
+		inner.Verdict = fmt.Sprintf("No policy on file for %s. %d of the %d payer policies for %s in the library do not cover it (investigational, not medically necessary or excluded); expect a denial, and confirm with %s.", payer, against, all, therapyName(c.Therapy.Drug), payer)
 	default:
 		var state string
 		switch {

@@ -15,3 +15,37 @@ func TestBundledLibrary(t *testing.T) {
 		t.Error(p)
 	}
 }
+
+// TestReferenceProfiles checks each therapy has one reference profile and
+// that the policies it names exist and are for the same therapy.
+func TestReferenceProfiles(t *testing.T) {
+	lib, err := policy.Load(policies.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	profiles := map[string]int{}
+	for _, p := range lib.Policies() {
+		if !p.Reference {
+			continue
+		}
+		profiles[string(p.Therapy)]++
+		if len(p.SharedBy) == 0 {
+			t.Errorf("%s: a reference profile must name the policies it draws on", p.ID)
+		}
+		for _, id := range p.SharedBy {
+			q, err := lib.Policy(id)
+			if err != nil {
+				t.Errorf("%s: shared_by %s: %v", p.ID, id, err)
+				continue
+			}
+			if q.Therapy != p.Therapy || q.Reference {
+				t.Errorf("%s: shared_by %s is not a %s payer policy", p.ID, id, p.Therapy)
+			}
+		}
+	}
+	for _, th := range []string{"esketamine", "ketamine-iv"} {
+		if profiles[th] != 1 {
+			t.Errorf("%d reference profiles for %s, want 1", profiles[th], th)
+		}
+	}
+}
