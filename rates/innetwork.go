@@ -215,12 +215,16 @@ func (s *scanner) negotiatedPrice() error {
 			dst = &p.typ
 		case "negotiated_rate":
 			return s.field("negotiated_rate", func() error {
+				if _, err := s.l.peek(); err != nil {
+					return err
+				}
+				start := s.l.offset()
 				t, isStr, err := s.l.scalar()
 				if err != nil {
 					return err
 				}
 				if isStr && !validNumber(t) {
-					return s.l.errorf("negotiated_rate %q is not a number", truncate(t))
+					return s.l.errorAt(start, "negotiated_rate %q is not a number", truncate(t))
 				}
 				p.rate = string(t)
 				return nil

@@ -124,6 +124,11 @@ func (l *lexer) errorf(format string, args ...any) error {
 	return &SyntaxError{Source: l.name, Offset: l.offset(), Path: l.pathString(), Msg: fmt.Sprintf(format, args...)}
 }
 
+// errorAt returns a SyntaxError at offset off.
+func (l *lexer) errorAt(off int64, format string, args ...any) error {
+	return &SyntaxError{Source: l.name, Offset: off, Path: l.pathString(), Msg: fmt.Sprintf(format, args...)}
+}
+
 // endErr explains why the stream stopped where a value was expected.
 func (l *lexer) endErr() error {
 	if l.err == nil || errors.Is(l.err, io.EOF) {
@@ -301,8 +306,7 @@ func (l *lexer) strSlow() ([]byte, error) {
 				}
 				t = utf8.AppendRune(t, r)
 			default:
-				l.pos--
-				return nil, l.errorf("invalid escape \\%s in string", string(rune(e)))
+				return nil, l.errorAt(l.offset()-2, "invalid escape \\%s in string", string(rune(e)))
 			}
 		default:
 			t = append(t, c)
@@ -358,6 +362,7 @@ var numChar = [256]bool{'-': true, '+': true, '.': true, 'e': true, 'E': true,
 // num reads a number and returns its text unchanged, so that no precision
 // is lost to float64.
 func (l *lexer) num() ([]byte, error) {
+	start := l.offset()
 	b := l.buf
 	i := l.pos
 	for i < len(b) && numChar[b[i]] {
@@ -389,8 +394,7 @@ func (l *lexer) num() ([]byte, error) {
 		}
 	}
 	if !validNumber(t) {
-		l.pos -= min(l.pos, len(t))
-		return nil, l.errorf("invalid number %q", truncate(t))
+		return nil, l.errorAt(start, "invalid number %q", truncate(t))
 	}
 	return t, nil
 }

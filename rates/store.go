@@ -61,9 +61,7 @@ func (s *refStore) len() int { return len(s.ints) + len(s.strs) }
 // for the same id replaces the earlier.
 func (s *refStore) put(id string, rec []byte) error {
 	if s.mem == nil {
-		// Allocated once at full size: growing it by doubling costs more
-		// than the scan of the provider references.
-		s.mem = make([]byte, 0, memBudget+64<<10)
+		s.mem = make([]byte, 0, 1<<20)
 	}
 	sp := span{off: s.memBase + int64(len(s.mem)), n: uint32(len(rec))}
 	s.mem = append(s.mem, rec...)
