@@ -94,21 +94,7 @@ func (p *Compiled) governs(c *ketacover.Case, payer string) bool {
 }
 
 // PaidBy reports whether payer names this policy's payer.
-func (p *Compiled) PaidBy(payer string) bool {
-	k := payerKey(payer)
-	if k == "" {
-		return false
-	}
-	if payerKey(p.Payer) == k {
-		return true
-	}
-	for _, n := range p.PayerNames {
-		if payerKey(n) == k {
-			return true
-		}
-	}
-	return false
-}
+func (p *Compiled) PaidBy(payer string) bool { return p.payers[payerKey(payer)] }
 
 // payerKey normalises a payer name for matching: case, punctuation and
 // spacing do not matter ("Blue Cross NC" = "blue-cross nc").

@@ -3,6 +3,7 @@ package policy
 import (
 	"reflect"
 	"strings"
+	"sync"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/interpreter"
@@ -35,13 +36,11 @@ type Facts struct {
 func NewFacts(c *ketacover.Case, asOf ketacover.Date) (*Facts, error) {
 	f := &Facts{Case: c, AsOf: asOf, vars: map[string]any{}}
 	cv := reflect.ValueOf(c).Elem()
-	ct := cv.Type()
-	for i := range ct.NumField() {
-		name := yamlName(ct.Field(i))
-		if name == "" || name == "id" {
+	for _, fi := range fieldsOf(cv.Type()) {
+		if fi.name == "id" {
 			continue
 		}
-		f.vars[name] = f.value(cv.Field(i), name)
+		f.vars[fi.name] = f.value(cv.Field(fi.index), fi.name)
 	}
 	f.derive()
 	f.pattern = make([]*cel.AttributePatternType, len(f.absent))
@@ -54,6 +53,30 @@ func NewFacts(c *ketacover.Case, asOf ketacover.Date) (*Facts, error) {
 	}
 	f.act = act
 	return f, nil
+}
+
+// fieldInfo is a struct field's index and case-file name.
+type fieldInfo struct {
+	index int
+	name  string
+}
+
+var fieldCache sync.Map // reflect.Type -> []fieldInfo
+
+// fieldsOf returns the named fields of a struct type, cached: reading
+// struct tags on every evaluation was a third of the time it took.
+func fieldsOf(t reflect.Type) []fieldInfo {
+	if v, ok := fieldCache.Load(t); ok {
+		return v.([]fieldInfo)
+	}
+	var out []fieldInfo
+	for i := range t.NumField() {
+		if name := yamlName(t.Field(i)); name != "" {
+			out = append(out, fieldInfo{i, name})
+		}
+	}
+	fieldCache.Store(t, out)
+	return out
 }
 
 func yamlName(f reflect.StructField) string {
@@ -85,15 +108,11 @@ func (f *Facts) value(v reflect.Value, path string) any {
 			}
 			return d.String()
 		}
-		m := map[string]any{}
-		t := v.Type()
-		for i := range t.NumField() {
-			name := yamlName(t.Field(i))
-			if name == "" {
-				continue
-			}
-			if x := f.value(v.Field(i), path+"."+name); x != nil {
-				m[name] = x
+		fields := fieldsOf(v.Type())
+		m := make(map[string]any, len(fields))
+		for _, fi := range fields {
+			if x := f.value(v.Field(fi.index), path+"."+fi.name); x != nil {
+				m[fi.name] = x
 			}
 		}
 		return m
@@ -141,15 +160,11 @@ func elem(v reflect.Value) any {
 			}
 			return d.String()
 		}
-		m := map[string]any{}
-		t := v.Type()
-		for i := range t.NumField() {
-			name := yamlName(t.Field(i))
-			if name == "" {
-				continue
-			}
-			if x := elem(v.Field(i)); x != nil {
-				m[name] = x
+		fields := fieldsOf(v.Type())
+		m := make(map[string]any, len(fields))
+		for _, fi := range fields {
+			if x := elem(v.Field(fi.index)); x != nil {
+				m[fi.name] = x
 			}
 		}
 		return m
@@ -244,7 +259,20 @@ func (f *Facts) Lookup(path string) (any, bool) {
 	return cur, true
 }
 
+var patternCache sync.Map // path -> *cel.AttributePatternType
+
+// patternOf returns the unknown-attribute pattern for a fact path. Patterns
+// are read-only once built, so one per path serves every evaluation.
 func patternOf(path string) *cel.AttributePatternType {
+	if p, ok := patternCache.Load(path); ok {
+		return p.(*cel.AttributePatternType)
+	}
+	p := newPattern(path)
+	patternCache.Store(path, p)
+	return p
+}
+
+func newPattern(path string) *cel.AttributePatternType {
 	parts := strings.Split(path, ".")
 	p := cel.AttributePattern(parts[0])
 	for _, q := range parts[1:] {

@@ -29,6 +29,7 @@ type Compiled struct {
 	ketacover.Policy
 	File     string
 	Lines    strictyaml.Lines
+	payers   map[string]bool // normalised payer names, for matching
 	programs map[*ketacover.Node]*leaf
 }
 
@@ -126,7 +127,12 @@ func Parse(name string, data []byte) (*Compiled, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Compiled{Policy: p, File: name, Lines: lines, programs: map[*ketacover.Node]*leaf{}}
+	c := &Compiled{Policy: p, File: name, Lines: lines, programs: map[*ketacover.Node]*leaf{}, payers: map[string]bool{}}
+	for _, n := range append([]string{p.Payer}, p.PayerNames...) {
+		if k := payerKey(n); k != "" {
+			c.payers[k] = true
+		}
+	}
 	probs := &strictyaml.Problems{File: name}
 	addf := func(field, format string, args ...any) {
 		probs.List = append(probs.List, strictyaml.Problem{Line: lines.Line(field), Path: field, Msg: fmt.Sprintf(format, args...)})
