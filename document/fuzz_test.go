@@ -90,3 +90,52 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+// FuzzWrap checks the two line breakers on their own, fast enough to run
+// millions of inputs: no line is wider than asked (unless it holds a single
+// character that is wider by itself), and no character is lost or invented.
+func FuzzWrap(f *testing.F) {
+	for _, s := range []string{"", "a b c", "abcdefghij klm", "[dose of sertraline — missing]" + glue + "x", "é ✓ ≥ 😀 \x00 \t\n", strings.Repeat("w", 200)} {
+		f.Add(s, uint8(7))
+	}
+	m := loadMetrics()
+	f.Fuzz(func(t *testing.T, s string, width uint8) {
+		s = clean(s)
+		nonSpace := func(x string) int { return utf8.RuneCountInString(strings.NewReplacer(" ", "", glue, "").Replace(x)) }
+
+		// Text: widths in columns.
+		w := int(width%100) + 1
+		lines := wrapIndent(s, "", "", w)
+		for _, l := range lines {
+			if n := utf8.RuneCountInString(l); n > w {
+				t.Fatalf("text line %q has %d columns, want at most %d", l, n, w)
+			}
+		}
+		if got, want := nonSpace(strings.Join(lines, "")), nonSpace(s); got != want {
+			t.Fatalf("text wrap kept %d of %d characters: %q", got, want, lines)
+		}
+
+		// PDF: widths in millimetres; characters without a glyph are
+		// replaced one for one.
+		mm := float64(width%200)/4 + 0.5
+		in := newInline(m, sizeBody, 0)
+		in.add(s, 0, false)
+		ws := in.done()
+		count := 0
+		for _, l := range m.wrapWords(ws, mm, m.spaceWidth(sizeBody)) {
+			chars := 0
+			for _, wd := range l {
+				for _, p := range wd.pieces {
+					chars += utf8.RuneCountInString(p.text)
+				}
+			}
+			count += chars
+			if lw := lineWidth(l, m.spaceWidth(sizeBody)); lw > mm+1e-9 && chars > 1 {
+				t.Fatalf("PDF line of %d characters is %.3f mm wide, want at most %.3f", chars, lw, mm)
+			}
+		}
+		if want := utf8.RuneCountInString(strings.ReplaceAll(s, " ", "")); count != want {
+			t.Fatalf("PDF wrap kept %d of %d characters", count, want)
+		}
+	})
+}
