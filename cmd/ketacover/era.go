@@ -58,11 +58,39 @@ type eraRemittance struct {
 	Date          ketacover.Date `json:"date,omitzero"` // production date, else payment date: the earliest an appeal clock can start
 }
 
+// eraAdjustment is one adjustment with its classification. The code
+// tables' sources are left out of the JSON lines (they are the same on
+// every line); "ketacover denial" and the denial package carry them.
 type eraAdjustment struct {
-	Line      int    `json:"line,omitempty"` // 1-based service line; 0 for the claim level
-	Procedure string `json:"procedure,omitempty"`
-	Amount    int64  `json:"amount"`
-	denial.Result
+	Line           int           `json:"line,omitempty"` // 1-based service line; 0 for the claim level
+	Procedure      string        `json:"procedure,omitempty"`
+	Amount         int64         `json:"amount"`
+	Group          string        `json:"group"`
+	CARC           string        `json:"carc"`
+	RARCs          []string      `json:"rarcs,omitempty"`
+	Class          denial.Class  `json:"class,omitempty"`
+	Action         denial.Action `json:"action"`
+	Denial         bool          `json:"denial"`
+	ExternalReview bool          `json:"externalReview,omitempty"`
+	NoAppealRights bool          `json:"noAppealRights,omitempty"`
+	Reason         string        `json:"reason"`
+}
+
+// classifier caches Classify by its inputs: a remittance repeats the same
+// few code combinations thousands of times.
+type classifier map[string]denial.Result
+
+func (cl classifier) classify(line int, proc string, a x12.Adjustment, rarcs []string) eraAdjustment {
+	key := a.Group + "|" + a.Reason + "|" + strings.Join(rarcs, ",")
+	r, ok := cl[key]
+	if !ok {
+		r = denial.Classify(a.Group, a.Reason, rarcs)
+		if len(cl) < 10000 {
+			cl[key] = r
+		}
+	}
+	return eraAdjustment{Line: line, Procedure: proc, Amount: a.Amount, Group: r.Group, CARC: r.CARC, RARCs: r.RARCs,
+		Class: r.Class, Action: r.Action, Denial: r.Denial, ExternalReview: r.ExternalReview, NoAppealRights: r.NoAppealRights, Reason: r.Reason}
 }
 
 func runEraRead(ctx context.Context, e *env, args []string) error {
@@ -88,6 +116,7 @@ func runEraRead(ctx context.Context, e *env, args []string) error {
 	var (
 		buf  bytes.Buffer
 		last *x12.Remittance
+		cl   = classifier{}
 	)
 	// Each claim is rendered into buf and written whole, so the output is
 	// never a half-written line even when reading stops at an error.
@@ -98,7 +127,7 @@ func runEraRead(ctx context.Context, e *env, args []string) error {
 	}
 	h := x12.Handler835{
 		Claim: func(c *x12.ClaimPayment) error {
-			ec := classifyClaim(c)
+			ec := cl.claim(c)
 			if *asJSON {
 				if err := json.NewEncoder(&buf).Encode(ec); err != nil {
 					return fmt.Errorf("encode claim %s: %w", c.PatientControlNumber, err)
@@ -151,7 +180,7 @@ func runEraRead(ctx context.Context, e *env, args []string) error {
 
 // classifyClaim pairs each adjustment with the remark codes that explain it:
 // the line's LQ remarks and the claim's MOA/MIA remarks.
-func classifyClaim(c *x12.ClaimPayment) eraClaim {
+func (cl classifier) claim(c *x12.ClaimPayment) eraClaim {
 	ec := eraClaim{ClaimPayment: c, Imbalance: c.Imbalance(), Classified: []eraAdjustment{}}
 	if rm := c.Remittance; rm != nil {
 		ec.Remittance = eraRemittance{ControlNumber: rm.ControlNumber, Payer: rm.Payer.Name, Payee: rm.Payee.Name, PayeeID: rm.Payee.ID,
@@ -159,14 +188,13 @@ func classifyClaim(c *x12.ClaimPayment) eraClaim {
 	}
 	claimRemarks := rarcs(c.Remarks)
 	for _, a := range c.Adjustments {
-		ec.Classified = append(ec.Classified, eraAdjustment{Amount: a.Amount, Result: denial.Classify(a.Group, a.Reason, claimRemarks)})
+		ec.Classified = append(ec.Classified, cl.classify(0, "", a, claimRemarks))
 	}
 	for i := range c.Services {
 		s := &c.Services[i]
 		remarks := append(rarcs(s.Remarks), claimRemarks...)
 		for _, a := range s.Adjustments {
-			ec.Classified = append(ec.Classified, eraAdjustment{Line: i + 1, Procedure: procedureText(s.Procedure), Amount: a.Amount,
-				Result: denial.Classify(a.Group, a.Reason, remarks)})
+			ec.Classified = append(ec.Classified, cl.classify(i+1, procedureText(s.Procedure), a, remarks))
 		}
 	}
 	return ec
