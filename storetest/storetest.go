@@ -19,7 +19,8 @@ import (
 )
 
 // Run runs the conformance suite. open returns a new, empty store for each
-// subtest; the caller closes it (t.Cleanup).
+// subtest; the caller closes it (t.Cleanup). The subtests run in parallel
+// (each on its own store), which also overlaps the engines' set-up costs.
 func Run(t *testing.T, open func(t *testing.T) ketacover.Store) {
 	tests := []struct {
 		name string
@@ -44,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) ketacover.Store) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			tc.fn(t, open(t))
 		})
 	}
