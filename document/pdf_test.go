@@ -205,3 +205,20 @@ func TestPDFEmpty(t *testing.T) {
 		t.Errorf("empty document text = %q, want only the page number", txt)
 	}
 }
+
+// TestLargeInput renders a document with tens of kilobytes in every text slot
+// to all three formats: layout is linear in the text, so this takes well
+// under a second, and the PDF grows to many pages without losing text.
+func TestLargeInput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large input")
+	}
+	s := strings.Repeat("é", 3000) + " " + strings.Repeat("ab cd ", 500)
+	d := fuzzDoc(s, 10)
+	for _, f := range []Format{FormatText, FormatHTML, FormatPDF} {
+		var buf bytes.Buffer
+		if err := d.Render(&buf, f); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+	}
+}
