@@ -269,47 +269,68 @@ func (l *lexer) nextByte() (byte, bool) {
 func (l *lexer) strSlow() ([]byte, error) {
 	l.pos++ // opening quote
 	t := l.tok[:0]
+	// hi is a UTF-16 high surrogate waiting for its low half, which may
+	// be in the next chunk; anything else after it makes it U+FFFD, as
+	// encoding/json does.
+	hi := rune(-1)
+	flush := func() {
+		if hi >= 0 {
+			t = utf8.AppendRune(t, utf8.RuneError)
+			hi = -1
+		}
+	}
 	for {
 		c, ok := l.nextByte()
 		if !ok {
 			return nil, l.endErr()
 		}
-		switch c {
-		case '"':
-			l.tok = t
-			return t, nil
-		case '\\':
-			e, ok := l.nextByte()
-			if !ok {
-				return nil, l.endErr()
+		if c != '\\' {
+			flush()
+			if c == '"' {
+				l.tok = t
+				return t, nil
 			}
-			switch e {
-			case '"', '\\', '/':
-				t = append(t, e)
-			case 'b':
-				t = append(t, '\b')
-			case 'f':
-				t = append(t, '\f')
-			case 'n':
-				t = append(t, '\n')
-			case 'r':
-				t = append(t, '\r')
-			case 't':
-				t = append(t, '\t')
-			case 'u':
-				r, err := l.hex4()
-				if err != nil {
-					return nil, err
-				}
-				if utf16.IsSurrogate(r) {
-					r = l.lowSurrogate(r)
-				}
-				t = utf8.AppendRune(t, r)
+			t = append(t, c)
+			continue
+		}
+		e, ok := l.nextByte()
+		if !ok {
+			return nil, l.endErr()
+		}
+		if e != 'u' {
+			flush()
+		}
+		switch e {
+		case '"', '\\', '/':
+			t = append(t, e)
+		case 'b':
+			t = append(t, '\b')
+		case 'f':
+			t = append(t, '\f')
+		case 'n':
+			t = append(t, '\n')
+		case 'r':
+			t = append(t, '\r')
+		case 't':
+			t = append(t, '\t')
+		case 'u':
+			r, err := l.hex4()
+			if err != nil {
+				return nil, err
+			}
+			switch {
+			case hi >= 0 && r >= 0xDC00 && r <= 0xDFFF:
+				t = utf8.AppendRune(t, utf16.DecodeRune(hi, r))
+				hi = -1
+			case r >= 0xD800 && r <= 0xDBFF:
+				flush()
+				hi = r
 			default:
-				return nil, l.errorAt(l.offset()-2, "invalid escape \\%s in string", string(rune(e)))
+				flush()
+				t = utf8.AppendRune(t, r) // a lone low surrogate becomes U+FFFD
 			}
 		default:
-			t = append(t, c)
+			return nil, l.errorAt(l.offset()-2, "invalid escape \\%s in string", string(rune(e)))
 		}
 	}
 }
@@ -336,23 +357,6 @@ func (l *lexer) hex4() (rune, error) {
 		r = r<<4 | rune(v)
 	}
 	return r, nil
-}
-
-// lowSurrogate completes a UTF-16 surrogate pair when the next escape is
-// its second half, and gives U+FFFD otherwise, as encoding/json does.
-func (l *lexer) lowSurrogate(hi rune) rune {
-	if l.pos+6 <= len(l.buf) && l.buf[l.pos] == '\\' && l.buf[l.pos+1] == 'u' {
-		save := l.pos
-		l.pos += 2
-		lo, err := l.hex4()
-		if err == nil {
-			if r := utf16.DecodeRune(hi, lo); r != utf8.RuneError {
-				return r
-			}
-		}
-		l.pos = save
-	}
-	return utf8.RuneError
 }
 
 // numChar marks the bytes that may appear in a JSON number.
