@@ -23,6 +23,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"help", "show help for ketacover or one command", "help [COMMAND]", runHelp},
+		{"rates", "scan price-transparency files for negotiated rates by code and provider", ratesUsage, runRates},
 		{"check", "judge a case against the payer's policy, criterion by criterion", checkUsage, runCheck},
 		{"policies", "list, show, lint or scaffold payer policies", policiesUsage, runPolicies},
 		{"schema", "print the JSON Schema of the case file format", schemaUsage, runSchema},
