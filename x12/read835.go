@@ -294,7 +294,7 @@ func (d *decoder835) procedure(s Segment, i int, p *Procedure) {
 		}
 	}
 	if p.Code == "" {
-		d.x.AddProblem(s, "SVC%02d has no procedure code (want qualifier%ccode, such as HC%cG2083)", i, s.Delims.Component, s.Delims.Component)
+		d.x.AddProblem(s, "SVC%02d has no procedure code (want qualifier%ccode, such as HC%cG2083)", i, s.Delimiters().Component, s.Delimiters().Component)
 	}
 }
 

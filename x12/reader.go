@@ -36,6 +36,7 @@ type Reader struct {
 	eof  bool
 
 	d       Delimiters
+	packed  uint32 // d, packed for Segment
 	inISA   bool // inside an interchange: delimiters known
 	started bool // at least one byte of input seen
 	n       int  // segments returned
@@ -135,7 +136,7 @@ func (r *Reader) Next() (Segment, error) {
 		off := r.base + int64(r.r)
 		r.r += n + 1
 		r.n++
-		s := Segment{Elements: r.elems, Number: r.n, Offset: off, Delims: r.d}
+		s := Segment{Elements: r.elems, Number: r.n, Offset: off, delims: r.packed}
 		r.check(s)
 		return s, nil
 	}
@@ -285,7 +286,7 @@ func (r *Reader) startInterchange() error {
 	if p+3 != isaLen {
 		r.problem(r.n+1, off, "ISA is %d bytes, not the fixed %d; delimiters taken by counting elements", p+3, isaLen)
 	}
-	r.d = d
+	r.d, r.packed = d, d.pack()
 	r.inISA = true
 	return nil
 }

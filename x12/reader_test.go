@@ -186,7 +186,7 @@ func TestReaderFixtureDelimiters(t *testing.T) {
 				}
 				n++
 				if s.Is("ISA") {
-					got = append(got, s.Delims)
+					got = append(got, s.Delimiters())
 				}
 				if s.Number != n {
 					t.Errorf("segment %d numbered %d", n, s.Number)

@@ -23,7 +23,21 @@ type Segment struct {
 	Elements [][]byte
 	Number   int   // 1-based position of the segment in the input
 	Offset   int64 // byte offset of the segment's first byte in the input
-	Delims   Delimiters
+	// delims holds the four delimiters packed in one word: a Segment then
+	// fits in registers when returned with an error, which measurably
+	// speeds up reading (a struct of four bytes would take four registers).
+	delims uint32
+}
+
+// Delimiters returns the delimiters of the interchange the segment is in.
+func (s Segment) Delimiters() Delimiters { return unpack(s.delims) }
+
+func (d Delimiters) pack() uint32 {
+	return uint32(d.Element) | uint32(d.Repetition)<<8 | uint32(d.Component)<<16 | uint32(d.Segment)<<24
+}
+
+func unpack(p uint32) Delimiters {
+	return Delimiters{Element: byte(p), Repetition: byte(p >> 8), Component: byte(p >> 16), Segment: byte(p >> 24)}
 }
 
 // ID returns the segment ID ("CLP", "SE").
@@ -60,19 +74,19 @@ func (s Segment) Element(i int) []byte {
 // nil when absent. An element without a component separator is its own
 // first component.
 func (s Segment) Component(i, j int) []byte {
-	return nth(s.Element(i), s.Delims.Component, j)
+	return nth(s.Element(i), byte(s.delims>>16), j)
 }
 
 // Components iterates over the components of element i.
 func (s Segment) Components(i int) iter.Seq[[]byte] {
-	return split(s.Element(i), s.Delims.Component)
+	return split(s.Element(i), byte(s.delims>>16))
 }
 
 // Repetitions iterates over the repetitions of element i (EB03 "1^33^MH").
 // When the interchange has no repetition separator the element is one
 // repetition.
 func (s Segment) Repetitions(i int) iter.Seq[[]byte] {
-	return split(s.Element(i), s.Delims.Repetition)
+	return split(s.Element(i), byte(s.delims>>8))
 }
 
 // Clone returns a copy of s that does not share memory with the Reader.
@@ -91,7 +105,7 @@ func (s Segment) Clone() Segment {
 // String returns the segment as it appeared, with its element separator and
 // without the terminator. Meant for messages, not for the hot path.
 func (s Segment) String() string {
-	sep := s.Delims.Element
+	sep := byte(s.delims)
 	if sep == 0 {
 		sep = '*'
 	}
