@@ -30,9 +30,10 @@ var (
 	bigSt   x12gen.Stats
 )
 
-// bigFile writes the generated 835 once per test binary run, into a
-// temporary directory removed by TestMain... or by the OS: b.TempDir is per
-// benchmark, and regenerating 100 MB for each would dominate the run.
+// bigFile writes the generated 835 once per test binary run into a
+// temporary directory that TestMain removes. (b.TempDir would be per
+// benchmark and per -count run, and regenerating 100 MB each time would
+// dominate the run.)
 func bigFile(b *testing.B) (string, x12gen.Stats) {
 	b.Helper()
 	bigOnce.Do(func() {
@@ -58,7 +59,6 @@ func bigFile(b *testing.B) (string, x12gen.Stats) {
 	if bigErr != nil {
 		b.Fatal(bigErr)
 	}
-	b.Cleanup(func() {}) // the directory is removed in TestMain
 	return bigPath, bigSt
 }
 
