@@ -37,9 +37,9 @@ type Reader struct {
 
 	d       Delimiters
 	packed  uint32 // d, packed for Segment
-	inISA   bool // inside an interchange: delimiters known
-	started bool // at least one byte of input seen
-	n       int  // segments returned
+	inISA   bool   // inside an interchange: delimiters known
+	started bool   // at least one byte of input seen
+	n       int    // segments returned
 	elems   [][]byte
 
 	env      envelope
