@@ -21,45 +21,50 @@ type Case struct {
 
 // Patient is the person treated.
 type Patient struct {
-	Name      string `yaml:"name,omitempty" json:"name,omitempty" desc:"full name, for letters"`
-	BirthDate *Date  `yaml:"birth_date,omitempty" json:"birth_date,omitempty" desc:"date of birth (YYYY-MM-DD); age is computed from it on the date of service"`
-	Age       *int   `yaml:"age,omitempty" json:"age,omitempty" desc:"age in years, when the birth date is not given"`
-	Sex       string `yaml:"sex,omitempty" json:"sex,omitempty" desc:"female, male or other" enum:"female,male,other"`
-	State     string `yaml:"state,omitempty" json:"state,omitempty" desc:"two-letter US state or territory code where the patient lives"`
-	ZIP       string `yaml:"zip,omitempty" json:"zip,omitempty" desc:"five-digit ZIP code, for distances to clinics and trials"`
-	Address   string `yaml:"address,omitempty" json:"address,omitempty" desc:"postal address, for letters"`
-	Phone     string `yaml:"phone,omitempty" json:"phone,omitempty"`
+	Name      string     `yaml:"name,omitempty" json:"name,omitempty" desc:"full name, for letters"`
+	BirthDate *Date      `yaml:"birth_date,omitempty" json:"birth_date,omitempty" desc:"date of birth (YYYY-MM-DD); age is computed from it on the date of service"`
+	Age       *int       `yaml:"age,omitempty" json:"age,omitempty" desc:"age in years, when the birth date is not given"`
+	Sex       string     `yaml:"sex,omitempty" json:"sex,omitempty" desc:"female, male or other" enum:"female,male,other"`
+	State     string     `yaml:"state,omitempty" json:"state,omitempty" desc:"two-letter US state or territory code where the patient lives"`
+	ZIP       string     `yaml:"zip,omitempty" json:"zip,omitempty" desc:"five-digit ZIP code, for distances to clinics and trials"`
+	Address   string     `yaml:"address,omitempty" json:"address,omitempty" desc:"postal address, for letters"`
+	Phone     string     `yaml:"phone,omitempty" json:"phone,omitempty"`
+	Household *Household `yaml:"household,omitempty" json:"household,omitempty" desc:"household size and income, for sliding-scale fees (percent of the federal poverty guideline) and an HSA or FSA balance"`
 }
 
 // Plan is the health plan asked to pay.
 type Plan struct {
-	Payer       string   `yaml:"payer" json:"payer" desc:"the insurer or administrator as on the member card, e.g. UnitedHealthcare, Highmark, Texas Medicaid"`
-	Name        string   `yaml:"name,omitempty" json:"name,omitempty" desc:"the plan or product name"`
-	Type        PlanType `yaml:"type" json:"type" desc:"the legal regime of the plan; decides appeal rules and deadlines"`
-	Network     string   `yaml:"network,omitempty" json:"network,omitempty" desc:"whether the treating clinic is in the plan's network" enum:"in-network,out-of-network"`
-	Benefit     string   `yaml:"benefit,omitempty" json:"benefit,omitempty" desc:"which benefit the drug is billed under" enum:"medical,pharmacy"`
-	Formulary   string   `yaml:"formulary,omitempty" json:"formulary,omitempty" desc:"the formulary product, where coverage depends on it (e.g. Select Health RxCore or RxSelect)"`
-	MemberID    string   `yaml:"member_id,omitempty" json:"member_id,omitempty"`
-	GroupNumber string   `yaml:"group_number,omitempty" json:"group_number,omitempty"`
-	Subscriber  string   `yaml:"subscriber,omitempty" json:"subscriber,omitempty" desc:"the insured person's name when not the patient"`
-	State       string   `yaml:"state,omitempty" json:"state,omitempty" desc:"state whose law governs an insured plan, when not the patient's state"`
+	Payer        string        `yaml:"payer" json:"payer" desc:"the insurer or administrator as on the member card, e.g. UnitedHealthcare, Highmark, Texas Medicaid"`
+	Name         string        `yaml:"name,omitempty" json:"name,omitempty" desc:"the plan or product name"`
+	Type         PlanType      `yaml:"type" json:"type" desc:"the legal regime of the plan; decides appeal rules and deadlines"`
+	Network      string        `yaml:"network,omitempty" json:"network,omitempty" desc:"whether the treating clinic is in the plan's network" enum:"in-network,out-of-network"`
+	Benefit      string        `yaml:"benefit,omitempty" json:"benefit,omitempty" desc:"which benefit the drug is billed under" enum:"medical,pharmacy"`
+	Formulary    string        `yaml:"formulary,omitempty" json:"formulary,omitempty" desc:"the formulary product, where coverage depends on it (e.g. Select Health RxCore or RxSelect)"`
+	MemberID     string        `yaml:"member_id,omitempty" json:"member_id,omitempty"`
+	GroupNumber  string        `yaml:"group_number,omitempty" json:"group_number,omitempty"`
+	Subscriber   string        `yaml:"subscriber,omitempty" json:"subscriber,omitempty" desc:"the insured person's name when not the patient"`
+	State        string        `yaml:"state,omitempty" json:"state,omitempty" desc:"state whose law governs an insured plan, when not the patient's state"`
+	Benefits     *Benefits     `yaml:"benefits,omitempty" json:"benefits,omitempty" desc:"the plan's cost sharing for the benefit that pays for the treatment (deductible, coinsurance, copay, out-of-pocket maximum), from the summary of benefits; amounts in dollars as text, e.g. \"2000.00\""`
+	Accumulators *Accumulators `yaml:"accumulators,omitempty" json:"accumulators,omitempty" desc:"what the patient (and family) have already paid toward the deductible and out-of-pocket maximum this plan year"`
 }
 
 // TherapyRequest is what the prescriber asks the plan to cover.
 type TherapyRequest struct {
-	Drug              Therapy    `yaml:"drug" json:"drug" desc:"ketamine-iv (off-label, intravenous) or esketamine (Spravato nasal spray)"`
-	Indication        Indication `yaml:"indication" json:"indication" desc:"trd (treatment-resistant depression) or mdsi (MDD with acute suicidal ideation or behavior)"`
-	DoseMg            *float64   `yaml:"dose_mg,omitempty" json:"dose_mg,omitempty" desc:"dose per session in mg (esketamine 56 or 84; IV ketamine usually by weight)"`
-	DoseMgPerKg       *float64   `yaml:"dose_mg_per_kg,omitempty" json:"dose_mg_per_kg,omitempty" desc:"IV ketamine dose in mg per kg"`
-	Sessions          *int       `yaml:"sessions,omitempty" json:"sessions,omitempty" desc:"number of sessions requested"`
-	Schedule          string     `yaml:"schedule,omitempty" json:"schedule,omitempty" desc:"the schedule in words, e.g. twice weekly for 4 weeks"`
-	StartDate         *Date      `yaml:"start_date,omitempty" json:"start_date,omitempty" desc:"first date of service; the policy version in force that day is used"`
-	Continuation      *bool      `yaml:"continuation,omitempty" json:"continuation,omitempty" desc:"true when this is a request to continue therapy already authorized"`
-	WithOralAD        *bool      `yaml:"with_oral_antidepressant,omitempty" json:"with_oral_antidepressant,omitempty" desc:"the patient will take an oral antidepressant alongside"`
-	OralAD            string     `yaml:"oral_antidepressant,omitempty" json:"oral_antidepressant,omitempty" desc:"the oral antidepressant's name"`
-	OralADNew         *bool      `yaml:"oral_antidepressant_new,omitempty" json:"oral_antidepressant_new,omitempty" desc:"the oral antidepressant is newly started or optimized (not one already failed)"`
-	OralADStableWeeks *int       `yaml:"oral_antidepressant_stable_weeks,omitempty" json:"oral_antidepressant_stable_weeks,omitempty" desc:"weeks on a stable dose of that oral antidepressant"`
-	Site              Site       `yaml:"site" json:"site"`
+	Drug              Therapy        `yaml:"drug" json:"drug" desc:"ketamine-iv (off-label, intravenous) or esketamine (Spravato nasal spray)"`
+	Indication        Indication     `yaml:"indication" json:"indication" desc:"trd (treatment-resistant depression) or mdsi (MDD with acute suicidal ideation or behavior)"`
+	DoseMg            *float64       `yaml:"dose_mg,omitempty" json:"dose_mg,omitempty" desc:"dose per session in mg (esketamine 56 or 84; IV ketamine usually by weight)"`
+	DoseMgPerKg       *float64       `yaml:"dose_mg_per_kg,omitempty" json:"dose_mg_per_kg,omitempty" desc:"IV ketamine dose in mg per kg"`
+	Sessions          *int           `yaml:"sessions,omitempty" json:"sessions,omitempty" desc:"number of sessions requested"`
+	Schedule          string         `yaml:"schedule,omitempty" json:"schedule,omitempty" desc:"the schedule in words, e.g. twice weekly for 4 weeks"`
+	StartDate         *Date          `yaml:"start_date,omitempty" json:"start_date,omitempty" desc:"first date of service; the policy version in force that day is used"`
+	Continuation      *bool          `yaml:"continuation,omitempty" json:"continuation,omitempty" desc:"true when this is a request to continue therapy already authorized"`
+	WithOralAD        *bool          `yaml:"with_oral_antidepressant,omitempty" json:"with_oral_antidepressant,omitempty" desc:"the patient will take an oral antidepressant alongside"`
+	OralAD            string         `yaml:"oral_antidepressant,omitempty" json:"oral_antidepressant,omitempty" desc:"the oral antidepressant's name"`
+	OralADNew         *bool          `yaml:"oral_antidepressant_new,omitempty" json:"oral_antidepressant_new,omitempty" desc:"the oral antidepressant is newly started or optimized (not one already failed)"`
+	OralADStableWeeks *int           `yaml:"oral_antidepressant_stable_weeks,omitempty" json:"oral_antidepressant_stable_weeks,omitempty" desc:"weeks on a stable dose of that oral antidepressant"`
+	Site              Site           `yaml:"site" json:"site"`
+	Course            *TreatmentPlan `yaml:"course,omitempty" json:"course,omitempty" desc:"the treatment plan as phases of sessions with the codes billed at each, for cost estimates; default: a course built from drug, sessions and start_date"`
+	Prices            PriceList      `yaml:"prices,omitempty" json:"prices,omitempty" desc:"the clinic's prices per billing code, for cost estimates"`
 }
 
 // Site is where the therapy is given.
@@ -330,6 +335,7 @@ func (c *Case) Validate() error {
 	if h.Suicidality.DischargedDaysAgo != nil && *h.Suicidality.DischargedDaysAgo < 0 {
 		fe.add("history.suicidality.discharged_days_ago", "want 0 or more, got %d", *h.Suicidality.DischargedDaysAgo)
 	}
+	c.validateCost(&fe)
 	oneOf(&fe, "prescriber.specialty", c.Prescriber.Specialty, "psychiatry", "psychiatric-nurse-practitioner", "mental-health-prescriber", "primary-care", "anesthesiology", "other")
 	if c.Prescriber.NPI != "" && !npiPattern.MatchString(c.Prescriber.NPI) {
 		fe.add("prescriber.npi", "want a 10-digit NPI, got %q", c.Prescriber.NPI)
@@ -338,6 +344,46 @@ func (c *Case) Validate() error {
 		return fe
 	}
 	return nil
+}
+
+// validateCost checks the facts a cost estimate reads: benefits, amounts
+// met, the course, prices and household.
+func (c *Case) validateCost(fe *FieldErrors) {
+	if h := c.Patient.Household; h != nil {
+		h.check(fe, "patient.household")
+	}
+	b := c.Plan.Benefits
+	if b != nil {
+		b.check(fe, "plan.benefits")
+	}
+	if a := c.Plan.Accumulators; a != nil {
+		if b != nil {
+			a.checkFor(fe, "plan.accumulators", b)
+		} else {
+			a.check(fe, "plan.accumulators")
+		}
+	}
+	t := c.Therapy
+	if tp := t.Course; tp != nil {
+		switch tp.Therapy {
+		case "", t.Drug:
+		case TherapyKetamineIV, TherapyEsketamine:
+			fe.add("therapy.course.therapy", "the course is for %s but therapy.drug is %s; leave it out to use therapy.drug", tp.Therapy, t.Drug)
+		default:
+			fe.add("therapy.course.therapy", "want %q or %q, got %q", TherapyKetamineIV, TherapyEsketamine, tp.Therapy)
+		}
+		if t.StartDate != nil && !tp.Start.IsZero() && tp.Start.Before(*t.StartDate) {
+			fe.add("therapy.course.start", "the course starts (%s) before therapy.start_date (%s)", tp.Start, t.StartDate)
+		}
+		tp.check(fe, "therapy.course")
+	}
+	t.Prices.check(fe, "therapy.prices")
+	if t.Course != nil && len(t.Prices) > 0 {
+		// With no price list at all the course is simply not priced yet
+		// (a coverage check needs no prices); with one, every code billed
+		// must be in it.
+		t.Course.checkPrices(fe, "therapy.course", t.Prices)
+	}
 }
 
 func oneOf(fe *FieldErrors, field, v string, allowed ...string) {

@@ -11,18 +11,18 @@ import (
 // lines, on a family plan with an out-of-network tier, crossing a plan-year
 // reset.
 func benchRequest() *Request {
-	lines := []Line{{Code: "J0013", Units: 84}, {Code: "99215"}}
+	lines := []ketacover.CodeLine{{Code: "J0013", Units: 84}, {Code: "99215"}}
 	return &Request{
-		Benefits: &Benefits{
-			Coverage: Family, Embedded: true,
-			InNetwork:    Tier{Deductible: Dollars(2000), FamilyDeductible: Dollars(4000), Coinsurance: Percent(20), OOPMax: Dollars(5000), FamilyOOPMax: Dollars(10000)},
-			OutOfNetwork: &Tier{Deductible: Dollars(4000), FamilyDeductible: Dollars(8000), Coinsurance: Percent(40), NoOOPMax: true},
+		Benefits: &ketacover.Benefits{
+			Coverage: ketacover.CoverageFamily, Embedded: true,
+			InNetwork:    ketacover.CostSharing{Deductible: ketacover.Dollars(2000), FamilyDeductible: ketacover.Dollars(4000), Coinsurance: ketacover.Percent(20), OOPMax: ketacover.Dollars(5000), FamilyOOPMax: ketacover.Dollars(10000)},
+			OutOfNetwork: &ketacover.CostSharing{Deductible: ketacover.Dollars(4000), FamilyDeductible: ketacover.Dollars(8000), Coinsurance: ketacover.Percent(40), NoOOPMax: true},
 		},
-		Met:  Accumulators{InNetwork: Met{Deductible: Dollars(300), FamilyDeductible: Dollars(900), OOP: Dollars(300), FamilyOOP: Dollars(900)}},
-		Plan: EsketamineCourse(ketacover.MustDate("2026-06-01"), 52, 1, lines),
-		Prices: PriceList{
-			{Code: "J0013", Part: PartDrug, Billed: 1500, Allowed: 1000, OONAllowed: 900},
-			{Code: "99215", Part: PartService, Billed: Dollars(300), Allowed: Dollars(160), OONAllowed: Dollars(150)},
+		Accumulators: ketacover.Accumulators{InNetwork: ketacover.Accumulator{Deductible: ketacover.Dollars(300), FamilyDeductible: ketacover.Dollars(900), OOP: ketacover.Dollars(300), FamilyOOP: ketacover.Dollars(900)}},
+		Course:       EsketamineCourse(ketacover.MustDate("2026-06-01"), 52, 1, lines),
+		Prices: ketacover.PriceList{
+			{Code: "J0013", Part: ketacover.PartDrug, Billed: 1500, Allowed: 1000, OONAllowed: 900},
+			{Code: "99215", Part: ketacover.PartService, Billed: ketacover.Dollars(300), Allowed: ketacover.Dollars(160), OONAllowed: ketacover.Dollars(150)},
 		},
 	}
 }
@@ -57,7 +57,7 @@ func BenchmarkPaymentOptions(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := &Household{Size: 3, State: "NJ", AnnualIncome: Dollars(52000)}
+	h := &ketacover.Household{Size: 3, State: "NJ", AnnualIncome: ketacover.Dollars(52000)}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := PaymentOptions(PayRequest{Estimate: e, PlanType: ketacover.PlanERISASelfFunded, Household: h}); err != nil {

@@ -25,31 +25,34 @@ const (
 // Request is everything an estimate needs.
 type Request struct {
 	// Benefits is nil for an uninsured patient: only self-pay is estimated.
-	Benefits *Benefits     `json:"benefits,omitempty"`
-	Met      Accumulators  `json:"met"`
-	Plan     TreatmentPlan `json:"plan"`
-	Prices   PriceList     `json:"prices"`
+	Benefits *ketacover.Benefits `json:"benefits,omitempty"`
+	// Accumulators are the amounts met so far this plan year.
+	Accumulators ketacover.Accumulators  `json:"accumulators"`
+	Course       ketacover.TreatmentPlan `json:"course"`
+	Prices       ketacover.PriceList     `json:"prices"`
 	// NSAProtected says balance billing is forbidden out of network (an
 	// out-of-network clinician at an in-network facility, an emergency, or a
 	// state law). A stand-alone clinic the patient chose is normally not
 	// protected (reference §1.5).
-	NSAProtected bool `json:"nsaProtected,omitempty"`
+	NSAProtected bool `json:"nsa_protected,omitempty"`
 }
 
-// Validate reports the first bad field of r.
+// Validate reports the first bad part of r: the benefits, then the amounts
+// met, then the course and its prices, each with every bad field named by
+// its path ("benefits.in_network.coinsurance").
 func (r *Request) Validate() error {
 	if r.Benefits != nil {
 		if err := r.Benefits.Validate(); err != nil {
 			return err
 		}
-		if err := r.Met.ValidateFor(r.Benefits); err != nil {
+		if err := r.Accumulators.ValidateFor(r.Benefits); err != nil {
 			return err
 		}
 	}
-	if err := r.Plan.Validate(); err != nil {
+	if err := r.Course.Validate(); err != nil {
 		return err
 	}
-	return r.Plan.ValidatePrices(r.Prices)
+	return r.Course.ValidatePrices(r.Prices)
 }
 
 // Estimate is a course of treatment priced under each scenario.
@@ -81,10 +84,10 @@ type ScenarioCost struct {
 	Unavailable string        `json:"unavailable,omitempty"`
 	Sessions    []SessionCost `json:"sessions,omitempty"`
 	Totals      Totals        `json:"totals"`
-	PlanYears   []YearTotals  `json:"planYears,omitempty"`
+	PlanYears   []YearTotals  `json:"plan_years,omitempty"`
 	// Working is the session whose arithmetic is spelled out: the first one
 	// where the deductible is met or the cap is reached, else the first.
-	Working int `json:"workingSession,omitempty"`
+	Working int `json:"working_session,omitempty"`
 }
 
 // SessionCost is one session under one scenario.
@@ -92,12 +95,12 @@ type SessionCost struct {
 	Number   int            `json:"number"`
 	Date     ketacover.Date `json:"date"`
 	Phase    string         `json:"phase"`
-	PlanYear ketacover.Date `json:"planYear,omitzero"` // first day of the plan year it falls in
+	PlanYear ketacover.Date `json:"plan_year,omitzero"` // first day of the plan year it falls in
 	Lines    []LineCost     `json:"lines"`
 	Totals
 	// After is what has been met in the scenario's network after this
 	// session.
-	After Met `json:"after"`
+	After ketacover.Accumulator `json:"after"`
 	// Events marks what happened at this session: "plan year reset",
 	// "deductible met", "out-of-pocket maximum reached".
 	Events []string `json:"events,omitempty"`
@@ -105,22 +108,22 @@ type SessionCost struct {
 
 // LineCost is one code line of a session.
 type LineCost struct {
-	Code  string `json:"code"`
-	Units int    `json:"units"`
-	Part  Part   `json:"part"`
-	Share Share  `json:"share"`
+	Code  string             `json:"code"`
+	Units int                `json:"units"`
+	Part  ketacover.BillPart `json:"part"`
+	Share Share              `json:"share"`
 }
 
 // Totals add up sessions.
 type Totals struct {
-	Billed      Cents `json:"billed"`
-	Allowed     Cents `json:"allowed"`
-	PlanPays    Cents `json:"planPays"`
-	PatientPays Cents `json:"patientPays"`
-	BalanceBill Cents `json:"balanceBill"`
+	Billed      ketacover.Cents `json:"billed"`
+	Allowed     ketacover.Cents `json:"allowed"`
+	PlanPays    ketacover.Cents `json:"plan_pays"`
+	PatientPays ketacover.Cents `json:"patient_pays"`
+	BalanceBill ketacover.Cents `json:"balance_bill"`
 	// DrugShare is the patient's share of the drug lines (what a
 	// manufacturer's drug savings programme could lower).
-	DrugShare Cents `json:"drugShare"`
+	DrugShare ketacover.Cents `json:"drug_share"`
 }
 
 func (t *Totals) add(u Totals) {
@@ -153,22 +156,22 @@ func EstimateCourse(r *Request) (*Estimate, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	sessions := r.Plan.Sessions()
+	sessions := r.Course.Sessions()
 	if len(sessions) == 0 {
-		return nil, ketacover.Errorf(ketacover.EINVALID, "plan: the phases give no sessions")
+		return nil, ketacover.Errorf(ketacover.EINVALID, "course: the phases give no sessions")
 	}
-	e := &Estimate{Therapy: r.Plan.Therapy, Start: sessions[0].Date, End: sessions[len(sessions)-1].Date, Sessions: len(sessions)}
+	e := &Estimate{Therapy: r.Course.Therapy, Start: sessions[0].Date, End: sessions[len(sessions)-1].Date, Sessions: len(sessions)}
 	if r.Benefits != nil {
 		for y := r.Benefits.PlanYear(e.Start); !y.After(e.End); y = ketacover.NewDate(y.Year+1, y.Month, y.Day) {
-			e.Warnings = append(e.Warnings, r.Benefits.Warnings(y.Year)...)
+			e.Warnings = append(e.Warnings, PlanWarnings(r.Benefits, y.Year)...)
 		}
-		for _, n := range []Network{InNetwork, OutOfNetwork} {
+		for _, n := range []ketacover.Network{ketacover.InNetwork, ketacover.OutOfNetwork} {
 			sc, warn, err := insured(r, sessions, n)
 			if err != nil {
 				return nil, err
 			}
 			e.Scenarios = append(e.Scenarios, sc)
-			if n == InNetwork {
+			if n == ketacover.InNetwork {
 				e.Warnings = append(e.Warnings, warn...)
 			}
 		}
@@ -178,7 +181,7 @@ func EstimateCourse(r *Request) (*Estimate, error) {
 }
 
 // priced returns the price of a line.
-func priced(r *Request, ln Line) Price {
+func priced(r *Request, ln ketacover.CodeLine) ketacover.Price {
 	if ln.Price != nil {
 		p := *ln.Price
 		p.Code = ln.Code
@@ -188,9 +191,9 @@ func priced(r *Request, ln Line) Price {
 	return p
 }
 
-func insured(r *Request, sessions []Session, n Network) (ScenarioCost, []string, error) {
+func insured(r *Request, sessions []ketacover.Session, n ketacover.Network) (ScenarioCost, []string, error) {
 	sc := ScenarioCost{Scenario: ScenarioInNetwork}
-	if n == OutOfNetwork {
+	if n == ketacover.OutOfNetwork {
 		sc.Scenario = ScenarioOutOfNetwork
 		if r.Benefits.OutOfNetwork == nil {
 			sc.Unavailable = "the plan has no out-of-network benefits"
@@ -201,17 +204,17 @@ func insured(r *Request, sessions []Session, n Network) (ScenarioCost, []string,
 	for _, s := range sessions {
 		for _, ln := range s.Lines {
 			p := priced(r, ln)
-			if n == InNetwork && p.Allowed == 0 {
+			if n == ketacover.InNetwork && p.Allowed == 0 {
 				sc.Unavailable = fmt.Sprintf("no in-network allowed amount for %s; add it to the price list (the clinic, the plan or its Transparency in Coverage file can give it)", ln.Code)
 				return sc, nil, nil
 			}
-			if n == OutOfNetwork && p.OONAllowed == 0 && r.Benefits.OutOfNetwork.AllowedOfBilled == 0 {
-				sc.Unavailable = fmt.Sprintf("no out-of-network allowed amount for %s; add oonAllowed to the price list or the plan's allowedOfBilled percentage", ln.Code)
+			if n == ketacover.OutOfNetwork && p.OONAllowed == 0 && r.Benefits.OutOfNetwork.AllowedOfBilled == 0 {
+				sc.Unavailable = fmt.Sprintf("no out-of-network allowed amount for %s; add oon_allowed to the price list or the plan's out-of-network allowed_of_billed percentage", ln.Code)
 				return sc, nil, nil
 			}
 		}
 	}
-	l, err := NewLedger(r.Benefits, r.Met, sessions[0].Date)
+	l, err := NewLedger(r.Benefits, r.Accumulators, sessions[0].Date)
 	if err != nil {
 		return sc, nil, err
 	}
@@ -228,19 +231,19 @@ func insured(r *Request, sessions []Session, n Network) (ScenarioCost, []string,
 			year = &sc.PlanYears[len(sc.PlanYears)-1]
 		}
 		if reset {
-			before = Met{}
+			before = ketacover.Accumulator{}
 		}
 		c := SessionCost{Number: s.Number, Date: s.Date, Phase: s.Phase, PlanYear: l.PlanYear(), Lines: make([]LineCost, 0, len(s.Lines))}
 		if reset {
 			c.Events = append(c.Events, EventReset)
 		}
-		var dedRoom, oopRoom Cents
+		var dedRoom, oopRoom ketacover.Cents
 		var unlimited bool
 		for i, ln := range s.Lines {
 			p := priced(r, ln)
-			u := Cents(ln.units())
+			u := ketacover.Cents(ln.UnitCount())
 			billed, allowed := p.Billed*u, p.Allowed*u
-			if n == OutOfNetwork {
+			if n == ketacover.OutOfNetwork {
 				allowed = p.OONAllowed * u
 				if p.OONAllowed == 0 {
 					allowed = r.Benefits.OutOfNetwork.AllowedOfBilled.Of(billed)
@@ -253,13 +256,13 @@ func insured(r *Request, sessions []Session, n Network) (ScenarioCost, []string,
 			if i == 0 {
 				dedRoom, oopRoom, unlimited = sh.DeductibleRoom, sh.OOPRoom, sh.OOPUnlimited
 			}
-			c.Lines = append(c.Lines, LineCost{Code: ln.Code, Units: ln.units(), Part: p.Part, Share: sh})
+			c.Lines = append(c.Lines, LineCost{Code: ln.Code, Units: ln.UnitCount(), Part: p.Part, Share: sh})
 			c.Billed += billed
 			c.Allowed += allowed
 			c.PlanPays += sh.PlanPays
 			c.PatientPays += sh.PatientPays
 			c.BalanceBill += sh.BalanceBill
-			if p.Part == PartDrug {
+			if p.Part == ketacover.PartDrug {
 				c.DrugShare += sh.PatientPays
 			}
 		}
@@ -293,7 +296,7 @@ func hasEvent(c SessionCost, ev string) bool {
 	return false
 }
 
-func selfPay(r *Request, sessions []Session) ScenarioCost {
+func selfPay(r *Request, sessions []ketacover.Session) ScenarioCost {
 	sc := ScenarioCost{Scenario: ScenarioSelfPay, Working: 1, Sessions: make([]SessionCost, 0, len(sessions))}
 	var year *YearTotals
 	for _, s := range sessions {
@@ -304,16 +307,16 @@ func selfPay(r *Request, sessions []Session) ScenarioCost {
 		c := SessionCost{Number: s.Number, Date: s.Date, Phase: s.Phase, Lines: make([]LineCost, 0, len(s.Lines))}
 		for _, ln := range s.Lines {
 			p := priced(r, ln)
-			u := Cents(ln.units())
+			u := ketacover.Cents(ln.UnitCount())
 			cash := p.Cash
 			if cash == 0 {
 				cash = p.Billed
 			}
 			sh := Share{Billed: cash * u, PatientPays: cash * u}
-			c.Lines = append(c.Lines, LineCost{Code: ln.Code, Units: ln.units(), Part: p.Part, Share: sh})
+			c.Lines = append(c.Lines, LineCost{Code: ln.Code, Units: ln.UnitCount(), Part: p.Part, Share: sh})
 			c.Billed += sh.Billed
 			c.PatientPays += sh.PatientPays
-			if p.Part == PartDrug {
+			if p.Part == ketacover.PartDrug {
 				c.DrugShare += sh.PatientPays
 			}
 		}

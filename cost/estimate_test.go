@@ -32,7 +32,7 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
-func dates(ss []Session) []string {
+func dates(ss []ketacover.Session) []string {
 	var out []string
 	for _, s := range ss {
 		out = append(out, s.Date.String()+" "+s.Phase)
@@ -41,7 +41,7 @@ func dates(ss []Session) []string {
 }
 
 func TestEsketamineCourseSessions(t *testing.T) {
-	lines := []Line{{Code: "G2083"}}
+	lines := []ketacover.CodeLine{{Code: "G2083"}}
 	got := dates(EsketamineCourse(ketacover.MustDate("2026-03-02"), 12, 2, lines).Sessions())
 	want := []string{
 		// Weeks 1–4 twice weekly (Monday and Thursday): 8 sessions.
@@ -64,10 +64,10 @@ func TestEsketamineCourseSessions(t *testing.T) {
 }
 
 func TestKetamineIVCourseSessions(t *testing.T) {
-	lines := []Line{{Code: "96365"}}
+	lines := []ketacover.CodeLine{{Code: "96365"}}
 	tests := []struct {
 		name string
-		tp   TreatmentPlan
+		tp   ketacover.TreatmentPlan
 		want []string
 	}{
 		{"6 infusions in 2 weeks then 2 monthly boosters", KetamineIVCourse(ketacover.MustDate("2026-03-02"), 6, 2, 2, 4, lines), []string{
@@ -93,14 +93,14 @@ func TestKetamineIVCourseSessions(t *testing.T) {
 // with an out-of-network tier for the superbill scenario.
 func spravatoRequest() *Request {
 	return &Request{
-		Benefits: &Benefits{
-			Coverage:     SelfOnly,
-			InNetwork:    Tier{Deductible: Dollars(2000), Coinsurance: Percent(20), OOPMax: Dollars(5000)},
-			OutOfNetwork: &Tier{Deductible: Dollars(4000), Coinsurance: Percent(40), OOPMax: Dollars(12000)},
+		Benefits: &ketacover.Benefits{
+			Coverage:     ketacover.CoverageSelfOnly,
+			InNetwork:    ketacover.CostSharing{Deductible: ketacover.Dollars(2000), Coinsurance: ketacover.Percent(20), OOPMax: ketacover.Dollars(5000)},
+			OutOfNetwork: &ketacover.CostSharing{Deductible: ketacover.Dollars(4000), Coinsurance: ketacover.Percent(40), OOPMax: ketacover.Dollars(12000)},
 		},
-		Plan: EsketamineCourse(ketacover.MustDate("2026-10-05"), 26, 2, []Line{{Code: "G2083"}}),
-		Prices: PriceList{{Code: "G2083", Description: "esketamine >56 mg with 2 h observation", Part: PartBundled,
-			Billed: Dollars(1200), Cash: Dollars(1050), Allowed: Dollars(1000), OONAllowed: Dollars(900), Source: "test figures"}},
+		Course: EsketamineCourse(ketacover.MustDate("2026-10-05"), 26, 2, []ketacover.CodeLine{{Code: "G2083"}}),
+		Prices: ketacover.PriceList{{Code: "G2083", Description: "esketamine >56 mg with 2 h observation", Part: ketacover.PartBundled,
+			Billed: ketacover.Dollars(1200), Cash: ketacover.Dollars(1050), Allowed: ketacover.Dollars(1000), OONAllowed: ketacover.Dollars(900), Source: "test figures"}},
 	}
 }
 
@@ -112,12 +112,12 @@ func TestEstimateSpravato(t *testing.T) {
 	in, _ := e.Scenario(ScenarioInNetwork)
 	// 2026: sessions 1–2 pay the $2,000 deductible, then $200 each; 2027
 	// starts over.
-	var pays []Cents
+	var pays []ketacover.Cents
 	for _, s := range in.Sessions {
 		pays = append(pays, s.PatientPays)
 	}
-	d, c := Dollars(1000), Dollars(200)
-	want := []Cents{d, d, c, c, c, c, c, c, c, c, c, c, c, c, c, // 15 sessions in Oct–Dec 2026
+	d, c := ketacover.Dollars(1000), ketacover.Dollars(200)
+	want := []ketacover.Cents{d, d, c, c, c, c, c, c, c, c, c, c, c, c, c, // 15 sessions in Oct–Dec 2026
 		d, d, c, c, c, c} // 6 in 2027
 	if diff := cmp.Diff(want, pays); diff != "" {
 		t.Errorf("in-network patient pays per session (-want +got):\n%s", diff)
@@ -168,7 +168,7 @@ func TestEstimateUnavailable(t *testing.T) {
 	// Uninsured: self-pay only, at the cash price.
 	r.Benefits = nil
 	e, err = EstimateCourse(r)
-	if err != nil || len(e.Scenarios) != 1 || e.Scenarios[0].Totals.PatientPays != Dollars(1050)*21 {
+	if err != nil || len(e.Scenarios) != 1 || e.Scenarios[0].Totals.PatientPays != ketacover.Dollars(1050)*21 {
 		t.Errorf("uninsured: %+v, %v", e, err)
 	}
 }
@@ -180,36 +180,36 @@ func TestRequestValidate(t *testing.T) {
 		want   string
 	}{
 		{"coverage", func(r *Request) { r.Benefits.Coverage = "couple" }, "benefits.coverage:"},
-		{"coinsurance", func(r *Request) { r.Benefits.InNetwork.Coinsurance = Percent(120) }, "benefits.inNetwork.coinsurance:"},
-		{"copay without rule", func(r *Request) { r.Benefits.InNetwork.Copay = Dollars(20) }, "benefits.inNetwork.copayRule:"},
-		{"no OOP in network", func(r *Request) { r.Benefits.InNetwork.OOPMax = 0 }, "benefits.inNetwork.oopMax:"},
-		{"OON no cap and a cap", func(r *Request) { r.Benefits.OutOfNetwork.NoOOPMax = true }, "benefits.outOfNetwork.noOOPMax:"},
-		{"deductible above OOP", func(r *Request) { r.Benefits.InNetwork.Deductible = Dollars(6000) }, "benefits.inNetwork.deductible:"},
-		{"family amounts on self-only", func(r *Request) { r.Met.InNetwork.FamilyOOP = 1 }, "met.inNetwork.familyDeductible:"},
-		{"oop below deductible met", func(r *Request) { r.Met.InNetwork.Deductible = 100 }, "met.inNetwork.oop:"},
-		{"therapy", func(r *Request) { r.Plan.Therapy = "psilocybin" }, "plan.therapy:"},
-		{"no start", func(r *Request) { r.Plan.Start = ketacover.Date{} }, "plan.start:"},
-		{"rhythm", func(r *Request) { r.Plan.Phases[0].PerWeek = 0 }, "plan.phases[0].perWeek:"},
-		{"length", func(r *Request) { r.Plan.Phases[1].Weeks = 0 }, "plan.phases[1].weeks:"},
-		{"unpriced code", func(r *Request) { r.Plan.Phases[2].Lines = []Line{{Code: "J0013", Units: 84}} }, `plan.phases[2].lines[0].code: "J0013" has no price`},
-		{"units", func(r *Request) { r.Plan.Phases[0].Lines = []Line{{Code: "G2083", Units: -1}} }, "plan.phases[0].lines[0].units:"},
-		{"too long", func(r *Request) { r.Plan.Phases[2].Weeks = 600 }, "plan.phases[2]: the plan runs past"},
-		{"price part", func(r *Request) { r.Prices[0].Part = "" }, "prices[0] (G2083).part:"},
-		{"line code", func(r *Request) { r.Plan.Phases[1].Lines = []Line{{Code: "9636"}} }, "plan.phases[1].lines[0].code: want a CPT or HCPCS code"},
-		{"price twice", func(r *Request) { r.Prices = append(r.Prices, r.Prices[0]) }, "prices[1] (G2083).code: priced twice (also prices[0])"},
+		{"coinsurance", func(r *Request) { r.Benefits.InNetwork.Coinsurance = ketacover.Percent(120) }, "benefits.in_network.coinsurance:"},
+		{"copay without rule", func(r *Request) { r.Benefits.InNetwork.Copay = ketacover.Dollars(20) }, "benefits.in_network.copay_rule:"},
+		{"no OOP in network", func(r *Request) { r.Benefits.InNetwork.OOPMax = 0 }, "benefits.in_network.oop_max:"},
+		{"OON no cap and a cap", func(r *Request) { r.Benefits.OutOfNetwork.NoOOPMax = true }, "benefits.out_of_network.no_oop_max:"},
+		{"deductible above OOP", func(r *Request) { r.Benefits.InNetwork.Deductible = ketacover.Dollars(6000) }, "benefits.in_network.deductible:"},
+		{"family amounts on self-only", func(r *Request) { r.Accumulators.InNetwork.FamilyOOP = 1 }, "accumulators.in_network.family_oop:"},
+		{"oop below deductible met", func(r *Request) { r.Accumulators.InNetwork.Deductible = 100 }, "accumulators.in_network.oop:"},
+		{"therapy", func(r *Request) { r.Course.Therapy = "psilocybin" }, "course.therapy:"},
+		{"no start", func(r *Request) { r.Course.Start = ketacover.Date{} }, "course.start:"},
+		{"rhythm", func(r *Request) { r.Course.Phases[0].PerWeek = 0 }, "course.phases[0].per_week:"},
+		{"length", func(r *Request) { r.Course.Phases[1].Weeks = 0 }, "course.phases[1].weeks:"},
+		{"unpriced code", func(r *Request) { r.Course.Phases[2].Lines = []ketacover.CodeLine{{Code: "J0013", Units: 84}} }, `course.phases[2].lines[0].code: "J0013" has no price`},
+		{"units", func(r *Request) { r.Course.Phases[0].Lines = []ketacover.CodeLine{{Code: "G2083", Units: -1}} }, "course.phases[0].lines[0].units:"},
+		{"too long", func(r *Request) { r.Course.Phases[2].Weeks = 600 }, "course.phases[2]: the phase runs past"},
+		{"price part", func(r *Request) { r.Prices[0].Part = "" }, "prices[0].part: G2083:"},
+		{"line code", func(r *Request) { r.Course.Phases[1].Lines = []ketacover.CodeLine{{Code: "9636"}} }, "course.phases[1].lines[0].code: want a CPT or HCPCS code"},
+		{"price twice", func(r *Request) { r.Prices = append(r.Prices, r.Prices[0]) }, "prices[1].code: G2083 is priced twice (also prices[0])"},
 		{"embedded on self-only", func(r *Request) { r.Benefits.Embedded = true }, "benefits.embedded:"},
-		{"plan year start", func(r *Request) { r.Benefits.PlanYearStart = MonthDay{2, 30} }, "benefits.planYearStart:"},
-		{"price code", func(r *Request) { r.Prices[0].Code = "g2083" }, "prices[0] (g2083).code:"},
+		{"plan year start", func(r *Request) { r.Benefits.PlanYearStart = ketacover.MonthDay{Month: 2, Day: 30} }, "benefits.plan_year_start:"},
+		{"price code", func(r *Request) { r.Prices[0].Code = "g2083" }, "prices[0].code:"},
 		{"line price", func(r *Request) {
-			r.Plan.Phases[0].Lines = []Line{{Code: "G2083", Price: &Price{Part: PartBundled}}}
-		}, "plan.phases[0].lines[0].price.billed:"},
+			r.Course.Phases[0].Lines = []ketacover.CodeLine{{Code: "G2083", Price: &ketacover.Price{Part: ketacover.PartBundled}}}
+		}, "course.phases[0].lines[0].price.billed:"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := spravatoRequest()
 			// Phases share a Lines slice; give each its own before changing one.
-			for i := range r.Plan.Phases {
-				r.Plan.Phases[i].Lines = append([]Line(nil), r.Plan.Phases[i].Lines...)
+			for i := range r.Course.Phases {
+				r.Course.Phases[i].Lines = append([]ketacover.CodeLine(nil), r.Course.Phases[i].Lines...)
 			}
 			tc.change(r)
 			err := r.Validate()
@@ -229,12 +229,12 @@ func TestRequestValidate(t *testing.T) {
 func TestRequestJSON(t *testing.T) {
 	// The request reads from JSON as a case file would carry it.
 	in := `{
-	  "benefits": {"coverage": "family", "embedded": true, "planYearStart": "07-01",
-	    "inNetwork": {"deductible": "2000", "familyDeductible": "6000", "coinsurance": "20%",
-	                  "oopMax": "5000", "familyOOPMax": "10000"}},
-	  "met": {"asOf": "2026-08-01", "inNetwork": {"deductible": "250.00", "familyDeductible": "900", "oop": "250", "familyOOP": "900"}},
-	  "plan": {"therapy": "ketamine-iv", "start": "2026-09-07",
-	    "phases": [{"name": "series", "perWeek": 3, "sessions": 6,
+	  "benefits": {"coverage": "family", "embedded": true, "plan_year_start": "07-01",
+	    "in_network": {"deductible": "2000", "family_deductible": "6000", "coinsurance": "20%",
+	                  "oop_max": "5000", "family_oop_max": "10000"}},
+	  "accumulators": {"as_of": "2026-08-01", "in_network": {"deductible": "250.00", "family_deductible": "900", "oop": "250", "family_oop": "900"}},
+	  "course": {"therapy": "ketamine-iv", "start": "2026-09-07",
+	    "phases": [{"name": "series", "per_week": 3, "sessions": 6,
 	      "lines": [{"code": "J3490", "price": {"part": "drug", "billed": "150", "allowed": "60"}}, {"code": "96365"}]}]},
 	  "prices": [{"code": "96365", "part": "service", "billed": "$650.00", "allowed": "$400.00"}]
 	}`
@@ -250,11 +250,11 @@ func TestRequestJSON(t *testing.T) {
 	// $460 allowed per session; $1,750 of the $2,000 deductible left.
 	// Sessions 1–3 $460 each (1,380); session 4 $370 to the deductible and
 	// 20% of $90 = $18; then 20% of $460 = $92.
-	var pays []Cents
+	var pays []ketacover.Cents
 	for _, s := range in0.Sessions {
 		pays = append(pays, s.PatientPays)
 	}
-	want := []Cents{46000, 46000, 46000, 37000 + 1800, 9200, 9200}
+	want := []ketacover.Cents{46000, 46000, 46000, 37000 + 1800, 9200, 9200}
 	if diff := cmp.Diff(want, pays); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -277,7 +277,7 @@ func TestOnlyPlanYear(t *testing.T) {
 	if y.Sessions != 6 || y.Start != ketacover.MustDate("2027-01-11") || len(in.Sessions) != 6 || in.Working != 17 {
 		t.Errorf("2027: %d sessions from %s, working %d", y.Sessions, y.Start, in.Working)
 	}
-	if in.Totals.PatientPays != Dollars(2800) || self.Totals.PatientPays != Dollars(6300) || len(in.PlanYears) != 1 {
+	if in.Totals.PatientPays != ketacover.Dollars(2800) || self.Totals.PatientPays != ketacover.Dollars(6300) || len(in.PlanYears) != 1 {
 		t.Errorf("2027 totals: in network %s, self-pay %s", in.Totals.PatientPays, self.Totals.PatientPays)
 	}
 	if full, _ := e.Scenario(ScenarioInNetwork); len(full.Sessions) != 21 {
@@ -293,7 +293,7 @@ func TestEstimateOOPEvent(t *testing.T) {
 	// deductible in sessions 1–2, then $200 a session until the $5,000
 	// maximum is reached at session 17; from session 18 the plan pays all.
 	r := spravatoRequest()
-	r.Plan = EsketamineCourse(ketacover.MustDate("2026-02-02"), 20, 1, []Line{{Code: "G2083"}})
+	r.Course = EsketamineCourse(ketacover.MustDate("2026-02-02"), 20, 1, []ketacover.CodeLine{{Code: "G2083"}})
 	e, err := EstimateCourse(r)
 	if err != nil {
 		t.Fatal(err)
@@ -308,10 +308,10 @@ func TestEstimateOOPEvent(t *testing.T) {
 	if diff := cmp.Diff([]string{"2 deductible met", "17 out-of-pocket maximum reached"}, events); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
 	}
-	if s := in.Sessions[17]; s.PatientPays != 0 || s.PlanPays != Dollars(1000) || s.After.OOP != Dollars(5000) {
+	if s := in.Sessions[17]; s.PatientPays != 0 || s.PlanPays != ketacover.Dollars(1000) || s.After.OOP != ketacover.Dollars(5000) {
 		t.Errorf("session 18: %+v", s.Totals)
 	}
-	if in.Totals.PatientPays != Dollars(5000) || in.Working != 2 {
+	if in.Totals.PatientPays != ketacover.Dollars(5000) || in.Working != 2 {
 		t.Errorf("total patient %s, working %d", in.Totals.PatientPays, in.Working)
 	}
 }

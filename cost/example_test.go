@@ -11,12 +11,12 @@ import (
 // `ketacover estimate` does with a case's plan, course and prices.
 func ExampleEstimateCourse() {
 	r := &cost.Request{
-		Benefits: &cost.Benefits{
-			Coverage:  cost.SelfOnly,
-			InNetwork: cost.Tier{Deductible: cost.Dollars(2000), Coinsurance: cost.Percent(20), OOPMax: cost.Dollars(5000)},
+		Benefits: &ketacover.Benefits{
+			Coverage:  ketacover.CoverageSelfOnly,
+			InNetwork: ketacover.CostSharing{Deductible: ketacover.Dollars(2000), Coinsurance: ketacover.Percent(20), OOPMax: ketacover.Dollars(5000)},
 		},
-		Plan:   cost.EsketamineCourse(ketacover.MustDate("2026-03-02"), 8, 1, []cost.Line{{Code: "G2083"}}),
-		Prices: cost.PriceList{{Code: "G2083", Part: cost.PartBundled, Billed: cost.Dollars(1200), Allowed: cost.Dollars(1000)}},
+		Course: cost.EsketamineCourse(ketacover.MustDate("2026-03-02"), 8, 1, []ketacover.CodeLine{{Code: "G2083"}}),
+		Prices: ketacover.PriceList{{Code: "G2083", Part: ketacover.PartBundled, Billed: ketacover.Dollars(1200), Allowed: ketacover.Dollars(1000)}},
 	}
 	e, err := cost.EstimateCourse(r)
 	if err != nil {
@@ -32,12 +32,12 @@ func ExampleEstimateCourse() {
 // HSA/FSA, manufacturer savings and a fundraiser text, for `ketacover pay`.
 func ExamplePaymentOptions() {
 	e, _ := cost.EstimateCourse(&cost.Request{
-		Plan:   cost.KetamineIVCourse(ketacover.MustDate("2026-03-02"), 6, 2, 0, 0, []cost.Line{{Code: "96365"}}),
-		Prices: cost.PriceList{{Code: "96365", Part: cost.PartService, Billed: cost.Dollars(800)}},
+		Course: cost.KetamineIVCourse(ketacover.MustDate("2026-03-02"), 6, 2, 0, 0, []ketacover.CodeLine{{Code: "96365"}}),
+		Prices: ketacover.PriceList{{Code: "96365", Part: ketacover.PartService, Billed: ketacover.Dollars(800)}},
 	})
 	o, err := cost.PaymentOptions(cost.PayRequest{
 		Estimate:  e,
-		Household: &cost.Household{Size: 1, State: "HI", AnnualIncome: cost.Dollars(30000)},
+		Household: &ketacover.Household{Size: 1, State: "HI", AnnualIncome: ketacover.Dollars(30000)},
 	})
 	if err != nil {
 		fmt.Println(err)

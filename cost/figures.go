@@ -14,17 +14,17 @@ import (
 // sharing (the out-of-pocket maximum) for non-grandfathered plans, applied to
 // in-network essential health benefits for plan years beginning in Year.
 type ACALimit struct {
-	Year     int    `json:"year"`
-	SelfOnly Cents  `json:"selfOnly"`
-	Family   Cents  `json:"family"`
-	Source   string `json:"source"`
+	Year     int             `json:"year"`
+	SelfOnly ketacover.Cents `json:"self_only"`
+	Family   ketacover.Cents `json:"family"`
+	Source   string          `json:"source"`
 }
 
 // ACALimits are the ACA out-of-pocket maxima by plan year.
 var ACALimits = []ACALimit{
-	{2025, Dollars(9200), Dollars(18400),
+	{2025, ketacover.Dollars(9200), ketacover.Dollars(18400),
 		"HHS Notice of Benefit and Payment Parameters for 2025 (45 CFR 156.130), as reported by NIS Benefits, AssuredPartners and Hylant (2024-11-04)"},
-	{2026, Dollars(10600), Dollars(21200),
+	{2026, ketacover.Dollars(10600), ketacover.Dollars(21200),
 		"HHS revised 2026 premium adjustment percentage methodology (2025 Marketplace Integrity and Affordability final rule), as reported by NIS Benefits (revised bulletin) and AssuredPartners (2025-06-26); replaces the $10,150/$20,300 announced in October 2024"},
 }
 
@@ -42,22 +42,22 @@ func ACA(year int) (ACALimit, error) {
 // high-deductible health plans (HDHPs) that go with them (IRC §223), for
 // calendar year Year.
 type HSAYear struct {
-	Year                  int    `json:"year"`
-	ContributionSelfOnly  Cents  `json:"contributionSelfOnly"`
-	ContributionFamily    Cents  `json:"contributionFamily"`
-	CatchUp55             Cents  `json:"catchUp55"` // extra contribution at age 55 or older (statutory, §223(b)(3))
-	MinDeductibleSelfOnly Cents  `json:"minDeductibleSelfOnly"`
-	MinDeductibleFamily   Cents  `json:"minDeductibleFamily"`
-	MaxOOPSelfOnly        Cents  `json:"maxOOPSelfOnly"` // deductible plus other cost sharing, not premiums
-	MaxOOPFamily          Cents  `json:"maxOOPFamily"`
-	Source                string `json:"source"`
+	Year                  int             `json:"year"`
+	ContributionSelfOnly  ketacover.Cents `json:"contribution_self_only"`
+	ContributionFamily    ketacover.Cents `json:"contribution_family"`
+	CatchUp55             ketacover.Cents `json:"catch_up_55"` // extra contribution at age 55 or older (statutory, §223(b)(3))
+	MinDeductibleSelfOnly ketacover.Cents `json:"min_deductible_self_only"`
+	MinDeductibleFamily   ketacover.Cents `json:"min_deductible_family"`
+	MaxOOPSelfOnly        ketacover.Cents `json:"max_oop_self_only"` // deductible plus other cost sharing, not premiums
+	MaxOOPFamily          ketacover.Cents `json:"max_oop_family"`
+	Source                string          `json:"source"`
 }
 
 // HSAYears are the HSA and HDHP figures by year.
 var HSAYears = []HSAYear{
-	{2025, Dollars(4300), Dollars(8550), Dollars(1000), Dollars(1650), Dollars(3300), Dollars(8300), Dollars(16600),
+	{2025, ketacover.Dollars(4300), ketacover.Dollars(8550), ketacover.Dollars(1000), ketacover.Dollars(1650), ketacover.Dollars(3300), ketacover.Dollars(8300), ketacover.Dollars(16600),
 		"IRS Rev. Proc. 2024-25 (https://www.irs.gov/pub/irs-drop/rp-24-25.pdf), figures as reported by KPMG TaxNewsFlash and BASIC"},
-	{2026, Dollars(4400), Dollars(8750), Dollars(1000), Dollars(1700), Dollars(3400), Dollars(8500), Dollars(17000),
+	{2026, ketacover.Dollars(4400), ketacover.Dollars(8750), ketacover.Dollars(1000), ketacover.Dollars(1700), ketacover.Dollars(3400), ketacover.Dollars(8500), ketacover.Dollars(17000),
 		"IRS Rev. Proc. 2025-19, released 2025-05-01 (https://www.irs.gov/pub/irs-drop/rp-25-19.pdf), figures as reported by KPMG TaxNewsFlash and BASIC"},
 }
 

@@ -9,23 +9,23 @@ import (
 
 // Installment is one month of a loan.
 type Installment struct {
-	Month     int   `json:"month"`
-	Payment   Cents `json:"payment"`
-	Interest  Cents `json:"interest"`
-	Principal Cents `json:"principal"`
-	Balance   Cents `json:"balance"` // after this payment
+	Month     int             `json:"month"`
+	Payment   ketacover.Cents `json:"payment"`
+	Interest  ketacover.Cents `json:"interest"`
+	Principal ketacover.Cents `json:"principal"`
+	Balance   ketacover.Cents `json:"balance"` // after this payment
 }
 
 // Loan is a fixed-payment installment loan, amortised as a standard annuity.
 type Loan struct {
-	Principal     Cents         `json:"principal"`
-	APR           Rate          `json:"apr"`
-	Months        int           `json:"months"`
-	Payment       Cents         `json:"payment"`     // each month but the last
-	LastPayment   Cents         `json:"lastPayment"` // settles the rounding
-	TotalInterest Cents         `json:"totalInterest"`
-	TotalPaid     Cents         `json:"totalPaid"`
-	Schedule      []Installment `json:"schedule"`
+	Principal     ketacover.Cents `json:"principal"`
+	APR           ketacover.Rate  `json:"apr"`
+	Months        int             `json:"months"`
+	Payment       ketacover.Cents `json:"payment"`      // each month but the last
+	LastPayment   ketacover.Cents `json:"last_payment"` // settles the rounding
+	TotalInterest ketacover.Cents `json:"total_interest"`
+	TotalPaid     ketacover.Cents `json:"total_paid"`
+	Schedule      []Installment   `json:"schedule"`
 }
 
 // Amortize computes a fixed-payment loan: M = P·r·(1+r)^n / ((1+r)^n − 1)
@@ -34,11 +34,11 @@ type Loan struct {
 // the cent; the rest of the payment repays principal, and the last payment
 // is whatever settles the balance. The arithmetic is exact (big.Rat), so the
 // result does not depend on floating point.
-func Amortize(principal Cents, apr Rate, months int) (Loan, error) {
+func Amortize(principal ketacover.Cents, apr ketacover.Rate, months int) (Loan, error) {
 	switch {
 	case principal <= 0:
 		return Loan{}, ketacover.Errorf(ketacover.EINVALID, "loan principal: want more than zero, got %s", principal)
-	case apr < 0 || apr > Percent(100):
+	case apr < 0 || apr > ketacover.Percent(100):
 		return Loan{}, ketacover.Errorf(ketacover.EINVALID, "loan APR: want 0%% to 100%%, got %s", apr)
 	case months < 1 || months > 360:
 		return Loan{}, ketacover.Errorf(ketacover.EINVALID, "loan term: want 1 to 360 months, got %d", months)
@@ -80,11 +80,11 @@ func Amortize(principal Cents, apr Rate, months int) (Loan, error) {
 }
 
 // roundRat rounds a non-negative rational number of cents half up.
-func roundRat(x *big.Rat) Cents {
+func roundRat(x *big.Rat) ketacover.Cents {
 	n := new(big.Int).Mul(x.Num(), big.NewInt(2))
 	n.Add(n, x.Denom())
 	n.Quo(n, new(big.Int).Mul(x.Denom(), big.NewInt(2)))
-	return Cents(n.Int64())
+	return ketacover.Cents(n.Int64())
 }
 
 // DeferredInterest is a "no interest if paid in full" promotion: no interest
@@ -92,30 +92,30 @@ func roundRat(x *big.Rat) Cents {
 // otherwise interest at the standard APR is charged back to the purchase
 // date on the whole amount (reference §2.3).
 type DeferredInterest struct {
-	Principal Cents `json:"principal"`
-	APR       Rate  `json:"apr"` // the standard APR charged retroactively
-	Months    int   `json:"months"`
-	Monthly   Cents `json:"monthly"` // what the patient plans to pay each month
+	Principal ketacover.Cents `json:"principal"`
+	APR       ketacover.Rate  `json:"apr"` // the standard APR charged retroactively
+	Months    int             `json:"months"`
+	Monthly   ketacover.Cents `json:"monthly"` // what the patient plans to pay each month
 	// PaymentToAvoid is the monthly payment that clears the balance in time:
 	// the principal over the months, rounded up to the cent.
-	PaymentToAvoid Cents `json:"paymentToAvoid"`
+	PaymentToAvoid ketacover.Cents `json:"payment_to_avoid"`
 	// BalanceAtEnd is what is left when the promotion ends.
-	BalanceAtEnd Cents `json:"balanceAtEnd"`
+	BalanceAtEnd ketacover.Cents `json:"balance_at_end"`
 	// RetroactiveInterest is the interest charged at the end of the
 	// promotion when BalanceAtEnd is not zero: each month's interest on the
 	// balance at the start of the month, rounded to the cent and summed. A
 	// lender accrues daily on the average daily balance, so its figure
 	// differs by a little; this shows the size of the trap.
-	RetroactiveInterest Cents `json:"retroactiveInterest"`
+	RetroactiveInterest ketacover.Cents `json:"retroactive_interest"`
 }
 
 // Deferred computes what a deferred-interest promotion costs a patient who
 // pays monthly each month.
-func Deferred(principal Cents, apr Rate, months int, monthly Cents) (DeferredInterest, error) {
+func Deferred(principal ketacover.Cents, apr ketacover.Rate, months int, monthly ketacover.Cents) (DeferredInterest, error) {
 	switch {
 	case principal <= 0:
 		return DeferredInterest{}, ketacover.Errorf(ketacover.EINVALID, "promotion amount: want more than zero, got %s", principal)
-	case apr < 0 || apr > Percent(100):
+	case apr < 0 || apr > ketacover.Percent(100):
 		return DeferredInterest{}, ketacover.Errorf(ketacover.EINVALID, "promotion APR: want 0%% to 100%%, got %s", apr)
 	case months < 1 || months > 120:
 		return DeferredInterest{}, ketacover.Errorf(ketacover.EINVALID, "promotion length: want 1 to 120 months, got %d", months)
@@ -123,11 +123,11 @@ func Deferred(principal Cents, apr Rate, months int, monthly Cents) (DeferredInt
 		return DeferredInterest{}, ketacover.Errorf(ketacover.EINVALID, "monthly payment: want 0 or more, got %s", monthly)
 	}
 	d := DeferredInterest{Principal: principal, APR: apr, Months: months, Monthly: monthly,
-		PaymentToAvoid: Cents((int64(principal) + int64(months) - 1) / int64(months))}
+		PaymentToAvoid: ketacover.Cents((int64(principal) + int64(months) - 1) / int64(months))}
 	bal := principal
-	var accrued Cents
+	var accrued ketacover.Cents
 	for i := 0; i < months && bal > 0; i++ {
-		accrued += Cents(divRound(int64(bal)*int64(apr), 120000))
+		accrued += ketacover.Cents(divRound(int64(bal)*int64(apr), 120000))
 		bal -= min(bal, monthly)
 	}
 	d.BalanceAtEnd = bal
@@ -139,24 +139,24 @@ func Deferred(principal Cents, apr Rate, months int, monthly Cents) (DeferredInt
 
 // Offer is a financing product with its terms, as a source reported them.
 type Offer struct {
-	Name        string `json:"name"`
-	Deferred    bool   `json:"deferred"` // deferred interest ("no interest if paid in full") rather than a fixed-payment loan
-	Months      int    `json:"months"`
-	APR         Rate   `json:"apr"`
-	MinPurchase Cents  `json:"minPurchase,omitempty"`
-	Source      string `json:"source"`
+	Name        string          `json:"name"`
+	Deferred    bool            `json:"deferred"` // deferred interest ("no interest if paid in full") rather than a fixed-payment loan
+	Months      int             `json:"months"`
+	APR         ketacover.Rate  `json:"apr"`
+	MinPurchase ketacover.Cents `json:"min_purchase,omitempty"`
+	Source      string          `json:"source"`
 }
 
 // ExampleOffers are medical-credit terms reported by secondary and weak
 // sources (reference §2.3); they show the arithmetic and must be checked
 // against the lender's current terms before anyone relies on them.
 var ExampleOffers = []Offer{
-	{"CareCredit deferred interest, 6 months", true, 6, 3299, Dollars(200), carecreditDeferred},
-	{"CareCredit deferred interest, 12 months", true, 12, 3299, Dollars(200), carecreditDeferred},
-	{"CareCredit deferred interest, 18 months", true, 18, 3299, Dollars(200), carecreditDeferred},
-	{"CareCredit deferred interest, 24 months", true, 24, 3299, Dollars(200), carecreditDeferred},
-	{"CareCredit reduced APR, 24 months", false, 24, 1490, Dollars(1000), carecreditReduced},
-	{"CareCredit reduced APR, 48 months", false, 48, 1690, Dollars(1000), carecreditReduced},
+	{"CareCredit deferred interest, 6 months", true, 6, 3299, ketacover.Dollars(200), carecreditDeferred},
+	{"CareCredit deferred interest, 12 months", true, 12, 3299, ketacover.Dollars(200), carecreditDeferred},
+	{"CareCredit deferred interest, 18 months", true, 18, 3299, ketacover.Dollars(200), carecreditDeferred},
+	{"CareCredit deferred interest, 24 months", true, 24, 3299, ketacover.Dollars(200), carecreditDeferred},
+	{"CareCredit reduced APR, 24 months", false, 24, 1490, ketacover.Dollars(1000), carecreditReduced},
+	{"CareCredit reduced APR, 48 months", false, 48, 1690, ketacover.Dollars(1000), carecreditReduced},
 }
 
 const (
@@ -176,12 +176,12 @@ type Financing struct {
 // patient is assumed to pay the minimum that looks "affordable" — the
 // fixed-loan payment over the same months at the offer's APR — and the
 // trap is shown for paying only half the payment that clears the balance.
-func Finance(amount Cents, offers []Offer) ([]Financing, error) {
+func Finance(amount ketacover.Cents, offers []Offer) ([]Financing, error) {
 	var out []Financing
 	for _, o := range offers {
 		f := Financing{Offer: o, Eligible: amount >= o.MinPurchase}
 		if o.Deferred {
-			avoid := Cents((int64(amount) + int64(o.Months) - 1) / int64(o.Months))
+			avoid := ketacover.Cents((int64(amount) + int64(o.Months) - 1) / int64(o.Months))
 			d, err := Deferred(amount, o.APR, o.Months, avoid/2)
 			if err != nil {
 				return nil, fmt.Errorf("offer %q: %w", o.Name, err)
@@ -198,4 +198,12 @@ func Finance(amount Cents, offers []Offer) ([]Financing, error) {
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+// divRound divides a by b (b > 0), rounding half away from zero.
+func divRound(a, b int64) int64 {
+	if a < 0 {
+		return -divRound(-a, b)
+	}
+	return (a + b/2) / b
 }

@@ -50,12 +50,12 @@ func init() {
 // exactly Base + (n−1)×Increment for household size n (HHS lists 1–8 persons
 // and says to add the increment for each person beyond 8).
 type Guidelines struct {
-	Year      int               `json:"year"`
-	Effective ketacover.Date    `json:"effective"`
-	Base      map[Region]Cents  `json:"base"`      // one person
-	Increment map[Region]Cents  `json:"increment"` // each additional person
-	Source    string            `json:"source"`
-	Notes     map[Region]string `json:"notes,omitempty"`
+	Year      int                        `json:"year"`
+	Effective ketacover.Date             `json:"effective"`
+	Base      map[Region]ketacover.Cents `json:"base"`      // one person
+	Increment map[Region]ketacover.Cents `json:"increment"` // each additional person
+	Source    string                     `json:"source"`
+	Notes     map[Region]string          `json:"notes,omitempty"`
 }
 
 // PovertyGuidelines are the HHS poverty guidelines on file, oldest first.
@@ -63,8 +63,8 @@ var PovertyGuidelines = []Guidelines{
 	{
 		Year:      2025,
 		Effective: ketacover.MustDate("2025-01-15"),
-		Base:      map[Region]Cents{Region48: Dollars(15650), RegionAlaska: Dollars(19550), RegionHawaii: Dollars(17990)},
-		Increment: map[Region]Cents{Region48: Dollars(5500), RegionAlaska: Dollars(6880), RegionHawaii: Dollars(6330)},
+		Base:      map[Region]ketacover.Cents{Region48: ketacover.Dollars(15650), RegionAlaska: ketacover.Dollars(19550), RegionHawaii: ketacover.Dollars(17990)},
+		Increment: map[Region]ketacover.Cents{Region48: ketacover.Dollars(5500), RegionAlaska: ketacover.Dollars(6880), RegionHawaii: ketacover.Dollars(6330)},
 		Source:    "HHS, Annual Update of the HHS Poverty Guidelines, 90 FR 5917 (2025-01-17, FR Doc. 2025-01377); ASPE https://aspe.hhs.gov/topics/poverty-economic-mobility/poverty-guidelines",
 		Notes: map[Region]string{
 			RegionAlaska: "2025 Alaska increment as quoted by a federal TRIO income table (secondary)",
@@ -74,15 +74,15 @@ var PovertyGuidelines = []Guidelines{
 	{
 		Year:      2026,
 		Effective: ketacover.MustDate("2026-01-13"),
-		Base:      map[Region]Cents{Region48: Dollars(15960), RegionAlaska: Dollars(19950), RegionHawaii: Dollars(18360)},
-		Increment: map[Region]Cents{Region48: Dollars(5680), RegionAlaska: Dollars(7100), RegionHawaii: Dollars(6530)},
+		Base:      map[Region]ketacover.Cents{Region48: ketacover.Dollars(15960), RegionAlaska: ketacover.Dollars(19950), RegionHawaii: ketacover.Dollars(18360)},
+		Increment: map[Region]ketacover.Cents{Region48: ketacover.Dollars(5680), RegionAlaska: ketacover.Dollars(7100), RegionHawaii: ketacover.Dollars(6530)},
 		Source:    "HHS, Annual Update of the HHS Poverty Guidelines, 91 FR 1797 (2026-01-15, FR Doc. 2026-00755); ASPE https://aspe.hhs.gov/topics/poverty-economic-mobility/poverty-guidelines (2026 tables)",
 	},
 }
 
 // PovertyGuideline returns the guideline for a household of size persons in
 // region for guideline year year.
-func PovertyGuideline(year int, region Region, size int) (Cents, error) {
+func PovertyGuideline(year int, region Region, size int) (ketacover.Cents, error) {
 	g, err := guidelinesOf(year)
 	if err != nil {
 		return 0, err
@@ -91,7 +91,7 @@ func PovertyGuideline(year int, region Region, size int) (Cents, error) {
 }
 
 // For returns the guideline for a household of size persons in region.
-func (g Guidelines) For(region Region, size int) (Cents, error) {
+func (g Guidelines) For(region Region, size int) (ketacover.Cents, error) {
 	base, ok := g.Base[region]
 	if !ok {
 		return 0, ketacover.Errorf(ketacover.EINVALID, "poverty guidelines: unknown region %q (want %s, %s or %s)", region, Region48, RegionAlaska, RegionHawaii)
@@ -99,7 +99,7 @@ func (g Guidelines) For(region Region, size int) (Cents, error) {
 	if size < 1 {
 		return 0, ketacover.Errorf(ketacover.EINVALID, "household size %d: want 1 or more persons", size)
 	}
-	return base + Cents(size-1)*g.Increment[region], nil
+	return base + ketacover.Cents(size-1)*g.Increment[region], nil
 }
 
 func guidelinesOf(year int) (Guidelines, error) {
@@ -122,42 +122,16 @@ func GuidelinesOn(d ketacover.Date) (Guidelines, error) {
 	return PovertyGuidelines[i-1], nil
 }
 
-// Household is what a sliding-scale programme asks about: who lives in the
-// household and its annual income.
-type Household struct {
-	Size         int    `json:"size"`                 // persons in the household, counted as the programme counts them
-	State        string `json:"state"`                // two-letter code of the state of residence
-	AnnualIncome Cents  `json:"annualIncome"`         // gross income in the programme's sense, usually last year's
-	HSABalance   Cents  `json:"hsaBalance,omitempty"` // money available in an HSA or FSA, if any
-}
-
-// Validate reports the first bad field of h.
-func (h Household) Validate() error {
-	if h.Size < 1 || h.Size > 50 {
-		return ketacover.Errorf(ketacover.EINVALID, "household.size: want 1 to 50 persons, got %d", h.Size)
-	}
-	if _, err := RegionOf(h.State); err != nil {
-		return ketacover.Errorf(ketacover.EINVALID, "household.state: %s", ketacover.ErrorMessage(err))
-	}
-	if h.AnnualIncome < 0 {
-		return ketacover.Errorf(ketacover.EINVALID, "household.annualIncome: want 0 or more, got %s", h.AnnualIncome)
-	}
-	if h.HSABalance < 0 {
-		return ketacover.Errorf(ketacover.EINVALID, "household.hsaBalance: want 0 or more, got %s", h.HSABalance)
-	}
-	return nil
-}
-
 // FPLStanding is where a household's income sits against the poverty
 // guidelines.
 type FPLStanding struct {
-	Year       int    `json:"year"`
-	Region     Region `json:"region"`
-	Size       int    `json:"size"`
-	Income     Cents  `json:"income"`
-	Guideline  Cents  `json:"guideline"`  // 100% of the guideline
-	PercentFPL Rate   `json:"percentFPL"` // income as a percentage of the guideline, rounded down to 0.01%
-	Source     string `json:"source"`
+	Year       int             `json:"year"`
+	Region     Region          `json:"region"`
+	Size       int             `json:"size"`
+	Income     ketacover.Cents `json:"income"`
+	Guideline  ketacover.Cents `json:"guideline"`   // 100% of the guideline
+	PercentFPL ketacover.Rate  `json:"percent_fpl"` // income as a percentage of the guideline, rounded down to 0.01%
+	Source     string          `json:"source"`
 	// Bands says, for the common programme cut-offs, the income limit and
 	// whether the household is at or under it. Each programme picks its own
 	// multiples (100%, 125%, 150%, 200%, …); these are for orientation.
@@ -166,18 +140,18 @@ type FPLStanding struct {
 
 // FPLBand is one multiple of the guideline.
 type FPLBand struct {
-	Percent Rate  `json:"percent"`
-	Limit   Cents `json:"limit"`
-	Within  bool  `json:"within"`
+	Percent ketacover.Rate  `json:"percent"`
+	Limit   ketacover.Cents `json:"limit"`
+	Within  bool            `json:"within"`
 }
 
 // CommonFPLBands are cut-offs sliding-fee programmes often use
 // (shared/reference/cost-and-payment.md §2.1); a programme's own bands win.
-var CommonFPLBands = []Rate{Percent(100), Percent(125), Percent(150), Percent(200), Percent(250), Percent(300), Percent(400)}
+var CommonFPLBands = []ketacover.Rate{ketacover.Percent(100), ketacover.Percent(125), ketacover.Percent(150), ketacover.Percent(200), ketacover.Percent(250), ketacover.Percent(300), ketacover.Percent(400)}
 
 // Standing computes h's income as a percentage of the poverty guideline of
-// year (see GuidelinesOn for which year a programme date falls in).
-func Standing(h Household, year int) (FPLStanding, error) {
+// year in the region of h.State, which must be set (see GuidelinesOn for which year a programme date falls in).
+func Standing(h ketacover.Household, year int) (FPLStanding, error) {
 	if err := h.Validate(); err != nil {
 		return FPLStanding{}, err
 	}
@@ -185,7 +159,10 @@ func Standing(h Household, year int) (FPLStanding, error) {
 	if err != nil {
 		return FPLStanding{}, err
 	}
-	region, _ := RegionOf(h.State)
+	region, err := RegionOf(h.State)
+	if err != nil {
+		return FPLStanding{}, ketacover.Errorf(ketacover.EINVALID, "household.state: %s", ketacover.ErrorMessage(err))
+	}
 	gl, err := g.For(region, h.Size)
 	if err != nil {
 		return FPLStanding{}, err
@@ -193,7 +170,7 @@ func Standing(h Household, year int) (FPLStanding, error) {
 	s := FPLStanding{
 		Year: year, Region: region, Size: h.Size, Income: h.AnnualIncome, Guideline: gl,
 		// Rounded down so a household never looks eligible by rounding.
-		PercentFPL: Rate(int64(h.AnnualIncome) * 10000 / int64(gl)),
+		PercentFPL: ketacover.Rate(int64(h.AnnualIncome) * 10000 / int64(gl)),
 		Source:     g.Source,
 	}
 	for _, p := range CommonFPLBands {

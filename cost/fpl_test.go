@@ -37,8 +37,8 @@ func TestPovertyGuidelines(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if got != Dollars(dollars) {
-						t.Errorf("%d %s, %d persons: got %s, want %s", year, region, size, got, Dollars(dollars))
+					if got != ketacover.Dollars(dollars) {
+						t.Errorf("%d %s, %d persons: got %s, want %s", year, region, size, got, ketacover.Dollars(dollars))
 					}
 				})
 			}
@@ -94,12 +94,12 @@ func TestGuidelinesOn(t *testing.T) {
 }
 
 func TestStanding(t *testing.T) {
-	s, err := Standing(Household{Size: 2, State: "NY", AnnualIncome: Dollars(40000)}, 2026)
+	s, err := Standing(ketacover.Household{Size: 2, State: "NY", AnnualIncome: ketacover.Dollars(40000)}, 2026)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// 40,000 / 21,640 = 1.84842…, rounded down to 184.84%.
-	if s.Guideline != Dollars(21640) || s.PercentFPL != 18484 {
+	if s.Guideline != ketacover.Dollars(21640) || s.PercentFPL != 18484 {
 		t.Errorf("standing = %s", s)
 	}
 	var within []string
@@ -115,26 +115,27 @@ func TestStanding(t *testing.T) {
 		t.Errorf("String() = %q\nwant %q", s.String(), want)
 	}
 	// Exactly at a limit counts as within it.
-	s, err = Standing(Household{Size: 1, State: "AK", AnnualIncome: Dollars(19950) * 2}, 2026)
-	if err != nil || s.PercentFPL != Percent(200) || !s.Bands[3].Within {
+	s, err = Standing(ketacover.Household{Size: 1, State: "AK", AnnualIncome: ketacover.Dollars(19950) * 2}, 2026)
+	if err != nil || s.PercentFPL != ketacover.Percent(200) || !s.Bands[3].Within {
 		t.Errorf("Alaska at 200%%: %s, %v", s, err)
 	}
 }
 
-func TestHouseholdValidate(t *testing.T) {
+func TestStandingErrors(t *testing.T) {
 	tests := []struct {
-		h    Household
+		h    ketacover.Household
 		want string
 	}{
-		{Household{Size: 0, State: "NY"}, "household.size"},
-		{Household{Size: 2, State: "PR"}, "household.state"},
-		{Household{Size: 2, State: "NY", AnnualIncome: -1}, "household.annualIncome"},
-		{Household{Size: 2, State: "NY", HSABalance: -1}, "household.hsaBalance"},
+		{ketacover.Household{Size: 0, State: "NY"}, "household.size"},
+		{ketacover.Household{Size: 2, State: "PR"}, "household.state: state \"PR\": the HHS poverty guidelines cover the 50 states and DC only"},
+		{ketacover.Household{Size: 2}, "household.state"},
+		{ketacover.Household{Size: 2, State: "NY", AnnualIncome: -1}, "household.annual_income"},
+		{ketacover.Household{Size: 2, State: "NY", HSABalance: -1}, "household.hsa_balance"},
 	}
 	for _, tc := range tests {
-		err := tc.h.Validate()
-		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
-			t.Errorf("Validate(%+v) = %v, want an error naming %s", tc.h, err, tc.want)
+		_, err := Standing(tc.h, 2026)
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) || ketacover.ErrorCode(err) != ketacover.EINVALID {
+			t.Errorf("Standing(%+v) = %v, want an invalid error starting %s", tc.h, err, tc.want)
 		}
 	}
 }

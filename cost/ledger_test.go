@@ -11,14 +11,14 @@ import (
 // claim is one line fed to a ledger in a test.
 type claim struct {
 	date    string
-	net     Network
-	billed  Cents
-	allowed Cents
+	net     ketacover.Network
+	billed  ketacover.Cents
+	allowed ketacover.Cents
 }
 
 // want is what a test checks for each claim.
 type want struct {
-	Copay, ToDeductible, Coinsurance, CostShare, BalanceBill, PatientPays, PlanPays Cents
+	Copay, ToDeductible, Coinsurance, CostShare, BalanceBill, PatientPays, PlanPays ketacover.Cents
 }
 
 func got(s Share) want {
@@ -26,12 +26,12 @@ func got(s Share) want {
 }
 
 // ded returns a want for a line paid entirely toward the deductible.
-func ded(allowed Cents) want {
+func ded(allowed ketacover.Cents) want {
 	return want{ToDeductible: allowed, CostShare: allowed, PatientPays: allowed}
 }
 
 // coins returns a want for a line with toDed toward the deductible and coinsurance co.
-func coins(allowed, toDed, co Cents) want {
+func coins(allowed, toDed, co ketacover.Cents) want {
 	cs := toDed + co
 	return want{ToDeductible: toDed, Coinsurance: co, CostShare: cs, PatientPays: cs, PlanPays: allowed - cs}
 }
@@ -47,23 +47,23 @@ func repeat(n int, c claim, dates ...string) []claim {
 
 // The examples of shared/reference/cost-and-payment.md, run through the ledger.
 func TestLedgerWorkedExamples(t *testing.T) {
-	usd := Dollars
-	spravatoPPO := &Benefits{ // §1.7 worked example: 2026 in-network Spravato, commercial PPO
-		Coverage:  SelfOnly,
-		InNetwork: Tier{Deductible: usd(2000), Coinsurance: Percent(20), OOPMax: usd(5000)},
+	usd := ketacover.Dollars
+	spravatoPPO := &ketacover.Benefits{ // §1.7 worked example: 2026 in-network Spravato, commercial PPO
+		Coverage:  ketacover.CoverageSelfOnly,
+		InNetwork: ketacover.CostSharing{Deductible: usd(2000), Coinsurance: ketacover.Percent(20), OOPMax: usd(5000)},
 	}
-	session := claim{net: InNetwork, billed: usd(1200), allowed: usd(1000)}
+	session := claim{net: ketacover.InNetwork, billed: usd(1200), allowed: usd(1000)}
 	induction := []string{"2026-03-02", "2026-03-05", "2026-03-09", "2026-03-12", "2026-03-16", "2026-03-19", "2026-03-23", "2026-03-26"}
 	weekly := []string{"2026-03-30", "2026-04-06", "2026-04-13", "2026-04-20", "2026-04-27", "2026-05-04", "2026-05-11", "2026-05-18", "2026-05-25", "2026-06-01", "2026-06-08"}
 	c200 := coins(usd(1000), 0, usd(200))
 
 	tests := []struct {
 		name     string
-		b        *Benefits
-		met      Accumulators
+		b        *ketacover.Benefits
+		met      ketacover.Accumulators
 		claims   []claim
 		want     []want
-		wantMet  Met // in-network accumulators after the last claim
+		wantMet  ketacover.Accumulator // in-network accumulators after the last claim
 		wantYear string
 	}{
 		{
@@ -71,101 +71,101 @@ func TestLedgerWorkedExamples(t *testing.T) {
 			b:       spravatoPPO,
 			claims:  repeat(8, session, induction...),
 			want:    []want{ded(usd(1000)), ded(usd(1000)), c200, c200, c200, c200, c200, c200},
-			wantMet: Met{Deductible: usd(2000), OOP: usd(3200)},
+			wantMet: ketacover.Accumulator{Deductible: usd(2000), OOP: usd(3200)},
 		},
 		{
 			name:   "§1.7 Spravato PPO continued: OOP cap mid-course uses the remaining $1,800 over nine weekly sessions, then $0",
 			b:      spravatoPPO,
-			met:    Accumulators{InNetwork: Met{Deductible: usd(2000), OOP: usd(3200)}},
+			met:    ketacover.Accumulators{InNetwork: ketacover.Accumulator{Deductible: usd(2000), OOP: usd(3200)}},
 			claims: repeat(11, session, weekly...),
 			want: []want{c200, c200, c200, c200, c200, c200, c200, c200, c200,
 				{PlanPays: usd(1000)}, {PlanPays: usd(1000)}},
-			wantMet: Met{Deductible: usd(2000), OOP: usd(5000)},
+			wantMet: ketacover.Accumulator{Deductible: usd(2000), OOP: usd(5000)},
 		},
 		{
 			name:    "§1.7 Spravato PPO: OOP cap reached partway through a session cuts the coinsurance",
 			b:       spravatoPPO,
-			met:     Accumulators{InNetwork: Met{Deductible: usd(2000), OOP: usd(4900)}},
+			met:     ketacover.Accumulators{InNetwork: ketacover.Accumulator{Deductible: usd(2000), OOP: usd(4900)}},
 			claims:  []claim{session},
 			want:    []want{{Coinsurance: usd(100), CostShare: usd(100), PatientPays: usd(100), PlanPays: usd(900)}},
-			wantMet: Met{Deductible: usd(2000), OOP: usd(5000)},
+			wantMet: ketacover.Accumulator{Deductible: usd(2000), OOP: usd(5000)},
 		},
 		{
 			name:     "§1.7 Spravato PPO: plan-year reset mid-course (calendar plan year) starts the deductible again on Jan 1",
 			b:        spravatoPPO,
-			met:      Accumulators{AsOf: ketacover.MustDate("2026-11-30"), InNetwork: Met{Deductible: usd(2000), OOP: usd(3200)}},
+			met:      ketacover.Accumulators{AsOf: ketacover.MustDate("2026-11-30"), InNetwork: ketacover.Accumulator{Deductible: usd(2000), OOP: usd(3200)}},
 			claims:   repeat(4, session, "2026-12-14", "2026-12-28", "2027-01-11", "2027-01-25"),
 			want:     []want{c200, c200, ded(usd(1000)), ded(usd(1000))},
-			wantMet:  Met{Deductible: usd(2000), OOP: usd(2000)},
+			wantMet:  ketacover.Accumulator{Deductible: usd(2000), OOP: usd(2000)},
 			wantYear: "2027-01-01",
 		},
 		{
 			name: "§1.7 Spravato PPO: plan year starting July 1 resets on July 1, not Jan 1",
-			b: &Benefits{Coverage: SelfOnly, PlanYearStart: MonthDay{7, 1},
-				InNetwork: Tier{Deductible: usd(2000), Coinsurance: Percent(20), OOPMax: usd(5000)}},
-			met:      Accumulators{InNetwork: Met{Deductible: usd(2000), OOP: usd(2000)}},
+			b: &ketacover.Benefits{Coverage: ketacover.CoverageSelfOnly, PlanYearStart: ketacover.MonthDay{Month: 7, Day: 1},
+				InNetwork: ketacover.CostSharing{Deductible: usd(2000), Coinsurance: ketacover.Percent(20), OOPMax: usd(5000)}},
+			met:      ketacover.Accumulators{InNetwork: ketacover.Accumulator{Deductible: usd(2000), OOP: usd(2000)}},
 			claims:   repeat(3, session, "2026-12-28", "2027-01-11", "2027-07-05"),
 			want:     []want{c200, c200, ded(usd(1000))},
-			wantMet:  Met{Deductible: usd(1000), OOP: usd(1000)},
+			wantMet:  ketacover.Accumulator{Deductible: usd(1000), OOP: usd(1000)},
 			wantYear: "2027-07-01",
 		},
 		{
 			name: "§1.2 embedded family deductible $2,000/$6,000 (Lumity): the patient's own $2,000 ends the deductible although the family has met only $5,000",
-			b: &Benefits{Coverage: Family, Embedded: true,
-				InNetwork: Tier{Deductible: usd(2000), FamilyDeductible: usd(6000), Coinsurance: Percent(20), OOPMax: usd(5000), FamilyOOPMax: usd(10000)}},
-			met:     Accumulators{InNetwork: Met{FamilyDeductible: usd(3000), FamilyOOP: usd(3000)}},
+			b: &ketacover.Benefits{Coverage: ketacover.CoverageFamily, Embedded: true,
+				InNetwork: ketacover.CostSharing{Deductible: usd(2000), FamilyDeductible: usd(6000), Coinsurance: ketacover.Percent(20), OOPMax: usd(5000), FamilyOOPMax: usd(10000)}},
+			met:     ketacover.Accumulators{InNetwork: ketacover.Accumulator{FamilyDeductible: usd(3000), FamilyOOP: usd(3000)}},
 			claims:  repeat(3, session, induction...),
 			want:    []want{ded(usd(1000)), ded(usd(1000)), c200},
-			wantMet: Met{Deductible: usd(2000), FamilyDeductible: usd(5000), OOP: usd(2200), FamilyOOP: usd(5200)},
+			wantMet: ketacover.Accumulator{Deductible: usd(2000), FamilyDeductible: usd(5000), OOP: usd(2200), FamilyOOP: usd(5200)},
 		},
 		{
 			name: "§1.2 embedded family deductible $2,000/$6,000 (Lumity): the family total ends the deductible before the patient's own",
-			b: &Benefits{Coverage: Family, Embedded: true,
-				InNetwork: Tier{Deductible: usd(2000), FamilyDeductible: usd(6000), Coinsurance: Percent(20), OOPMax: usd(5000), FamilyOOPMax: usd(10000)}},
-			met:     Accumulators{InNetwork: Met{FamilyDeductible: usd(5500), FamilyOOP: usd(5500)}},
+			b: &ketacover.Benefits{Coverage: ketacover.CoverageFamily, Embedded: true,
+				InNetwork: ketacover.CostSharing{Deductible: usd(2000), FamilyDeductible: usd(6000), Coinsurance: ketacover.Percent(20), OOPMax: usd(5000), FamilyOOPMax: usd(10000)}},
+			met:     ketacover.Accumulators{InNetwork: ketacover.Accumulator{FamilyDeductible: usd(5500), FamilyOOP: usd(5500)}},
 			claims:  repeat(2, session, induction...),
 			want:    []want{coins(usd(1000), usd(500), usd(100)), c200},
-			wantMet: Met{Deductible: usd(500), FamilyDeductible: usd(6000), OOP: usd(800), FamilyOOP: usd(6300)},
+			wantMet: ketacover.Accumulator{Deductible: usd(500), FamilyDeductible: usd(6000), OOP: usd(800), FamilyOOP: usd(6300)},
 		},
 		{
 			name: "§1.2 aggregate HDHP family deductible $4,000 non-embedded (Venafi guide): no plan payment until the family total is met",
-			b: &Benefits{Coverage: Family, HDHP: true,
-				InNetwork: Tier{Deductible: usd(2000), FamilyDeductible: usd(4000), Coinsurance: Percent(20), FamilyOOPMax: usd(17000)}},
-			met:     Accumulators{InNetwork: Met{FamilyDeductible: usd(1500), FamilyOOP: usd(1500)}},
+			b: &ketacover.Benefits{Coverage: ketacover.CoverageFamily, HDHP: true,
+				InNetwork: ketacover.CostSharing{Deductible: usd(2000), FamilyDeductible: usd(4000), Coinsurance: ketacover.Percent(20), FamilyOOPMax: usd(17000)}},
+			met:     ketacover.Accumulators{InNetwork: ketacover.Accumulator{FamilyDeductible: usd(1500), FamilyOOP: usd(1500)}},
 			claims:  repeat(3, session, induction...),
 			want:    []want{ded(usd(1000)), ded(usd(1000)), coins(usd(1000), usd(500), usd(100))},
-			wantMet: Met{Deductible: usd(2500), FamilyDeductible: usd(4000), OOP: usd(2600), FamilyOOP: usd(4100)},
+			wantMet: ketacover.Accumulator{Deductible: usd(2500), FamilyDeductible: usd(4000), OOP: usd(2600), FamilyOOP: usd(4100)},
 		},
 		{
 			name: "§1.2 ACA overlay: a family plan stating only a $21,200 family OOP caps each person at the 2026 self-only $10,600 (Hylant)",
-			b: &Benefits{Coverage: Family,
-				InNetwork: Tier{Deductible: usd(0), FamilyDeductible: usd(0), Coinsurance: Percent(50), FamilyOOPMax: usd(21200)}},
-			met:     Accumulators{InNetwork: Met{OOP: usd(10500), FamilyOOP: usd(12000)}},
+			b: &ketacover.Benefits{Coverage: ketacover.CoverageFamily,
+				InNetwork: ketacover.CostSharing{Deductible: usd(0), FamilyDeductible: usd(0), Coinsurance: ketacover.Percent(50), FamilyOOPMax: usd(21200)}},
+			met:     ketacover.Accumulators{InNetwork: ketacover.Accumulator{OOP: usd(10500), FamilyOOP: usd(12000)}},
 			claims:  []claim{session, session},
 			want:    []want{{Coinsurance: usd(100), CostShare: usd(100), PatientPays: usd(100), PlanPays: usd(900)}, {PlanPays: usd(1000)}},
-			wantMet: Met{OOP: usd(10600), FamilyOOP: usd(12100)},
+			wantMet: ketacover.Accumulator{OOP: usd(10600), FamilyOOP: usd(12100)},
 		},
 		{
 			name: "§1.1 step 7 balance billing (CancerConnect/PAF): charge $250, allowed $200, plan pays 80% = $160, patient $40 + $50 = $90",
-			b: &Benefits{Coverage: SelfOnly,
-				InNetwork:    Tier{Deductible: usd(500), Coinsurance: Percent(10), OOPMax: usd(3000)},
-				OutOfNetwork: &Tier{Deductible: usd(1000), Coinsurance: Percent(20), NoOOPMax: true}},
-			met:     Accumulators{OutOfNetwork: Met{Deductible: usd(1000), OOP: usd(1000)}},
-			claims:  []claim{{net: OutOfNetwork, billed: usd(250), allowed: usd(200)}},
+			b: &ketacover.Benefits{Coverage: ketacover.CoverageSelfOnly,
+				InNetwork:    ketacover.CostSharing{Deductible: usd(500), Coinsurance: ketacover.Percent(10), OOPMax: usd(3000)},
+				OutOfNetwork: &ketacover.CostSharing{Deductible: usd(1000), Coinsurance: ketacover.Percent(20), NoOOPMax: true}},
+			met:     ketacover.Accumulators{OutOfNetwork: ketacover.Accumulator{Deductible: usd(1000), OOP: usd(1000)}},
+			claims:  []claim{{net: ketacover.OutOfNetwork, billed: usd(250), allowed: usd(200)}},
 			want:    []want{{Coinsurance: usd(40), CostShare: usd(40), BalanceBill: usd(50), PatientPays: usd(90), PlanPays: usd(160)}},
-			wantMet: Met{}, // the in-network accumulators are untouched
+			wantMet: ketacover.Accumulator{}, // the in-network accumulators are untouched
 		},
 		{
 			name: "§1.1 separate accumulators: out-of-network spending does not reduce the in-network deductible",
-			b: &Benefits{Coverage: SelfOnly,
-				InNetwork:    Tier{Deductible: usd(500), Coinsurance: Percent(10), OOPMax: usd(3000)},
-				OutOfNetwork: &Tier{Deductible: usd(1000), Coinsurance: Percent(40), OOPMax: usd(6000)}},
+			b: &ketacover.Benefits{Coverage: ketacover.CoverageSelfOnly,
+				InNetwork:    ketacover.CostSharing{Deductible: usd(500), Coinsurance: ketacover.Percent(10), OOPMax: usd(3000)},
+				OutOfNetwork: &ketacover.CostSharing{Deductible: usd(1000), Coinsurance: ketacover.Percent(40), OOPMax: usd(6000)}},
 			claims: []claim{
-				{date: "2026-03-02", net: OutOfNetwork, billed: usd(800), allowed: usd(600)},
-				{date: "2026-03-05", net: InNetwork, billed: usd(800), allowed: usd(600)},
+				{date: "2026-03-02", net: ketacover.OutOfNetwork, billed: usd(800), allowed: usd(600)},
+				{date: "2026-03-05", net: ketacover.InNetwork, billed: usd(800), allowed: usd(600)},
 			},
 			want:    []want{{ToDeductible: usd(600), CostShare: usd(600), BalanceBill: usd(200), PatientPays: usd(800)}, coins(usd(600), usd(500), usd(10))},
-			wantMet: Met{Deductible: usd(500), OOP: usd(510)},
+			wantMet: ketacover.Accumulator{Deductible: usd(500), OOP: usd(510)},
 		},
 	}
 	for _, tc := range tests {
@@ -193,7 +193,7 @@ func TestLedgerWorkedExamples(t *testing.T) {
 			if diff := cmp.Diff(tc.want, gotW); diff != "" {
 				t.Errorf("shares (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tc.wantMet, l.Met(InNetwork)); diff != "" {
+			if diff := cmp.Diff(tc.wantMet, l.Met(ketacover.InNetwork)); diff != "" {
 				t.Errorf("in-network met (-want +got):\n%s", diff)
 			}
 			if tc.wantYear != "" && l.PlanYear() != ketacover.MustDate(tc.wantYear) {
@@ -206,34 +206,34 @@ func TestLedgerWorkedExamples(t *testing.T) {
 func TestLedgerCopayRules(t *testing.T) {
 	// Constructed examples (the reference has none with copays): $1,000
 	// allowed, $500 deductible unmet, 20% coinsurance, $50 copay.
-	usd := Dollars
-	tier := func(r CopayRule) Tier {
-		return Tier{Deductible: usd(500), Coinsurance: Percent(20), Copay: usd(50), CopayRule: r, OOPMax: usd(4000)}
+	usd := ketacover.Dollars
+	tier := func(r ketacover.CopayRule) ketacover.CostSharing {
+		return ketacover.CostSharing{Deductible: usd(500), Coinsurance: ketacover.Percent(20), Copay: usd(50), CopayRule: r, OOPMax: usd(4000)}
 	}
 	tests := []struct {
-		rule    CopayRule
+		rule    ketacover.CopayRule
 		want    want
-		wantDed Cents
+		wantDed ketacover.Cents
 	}{
-		{CopayInstead, want{Copay: usd(50), CostShare: usd(50), PatientPays: usd(50), PlanPays: usd(950)}, 0},
+		{ketacover.CopayInstead, want{Copay: usd(50), CostShare: usd(50), PatientPays: usd(50), PlanPays: usd(950)}, 0},
 		// $50 copay, then $500 deductible, then 20% of $450.
-		{CopayPlus, want{Copay: usd(50), ToDeductible: usd(500), Coinsurance: usd(90), CostShare: usd(640), PatientPays: usd(640), PlanPays: usd(360)}, usd(500)},
+		{ketacover.CopayPlus, want{Copay: usd(50), ToDeductible: usd(500), Coinsurance: usd(90), CostShare: usd(640), PatientPays: usd(640), PlanPays: usd(360)}, usd(500)},
 		// $500 deductible, then the $50 copay instead of coinsurance.
-		{CopayAfterDeductible, want{Copay: usd(50), ToDeductible: usd(500), CostShare: usd(550), PatientPays: usd(550), PlanPays: usd(450)}, usd(500)},
-		{CopayNone, want{ToDeductible: usd(500), Coinsurance: usd(100), CostShare: usd(600), PatientPays: usd(600), PlanPays: usd(400)}, usd(500)},
+		{ketacover.CopayAfterDeductible, want{Copay: usd(50), ToDeductible: usd(500), CostShare: usd(550), PatientPays: usd(550), PlanPays: usd(450)}, usd(500)},
+		{ketacover.CopayNone, want{ToDeductible: usd(500), Coinsurance: usd(100), CostShare: usd(600), PatientPays: usd(600), PlanPays: usd(400)}, usd(500)},
 	}
 	for _, tc := range tests {
 		t.Run(string(tc.rule), func(t *testing.T) {
 			tr := tier(tc.rule)
-			if tc.rule == CopayNone {
+			if tc.rule == ketacover.CopayNone {
 				tr.Copay = 0
 			}
-			b := &Benefits{Coverage: SelfOnly, InNetwork: tr}
-			l, err := NewLedger(b, Accumulators{}, ketacover.MustDate("2026-02-02"))
+			b := &ketacover.Benefits{Coverage: ketacover.CoverageSelfOnly, InNetwork: tr}
+			l, err := NewLedger(b, ketacover.Accumulators{}, ketacover.MustDate("2026-02-02"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			s, err := l.Apply(ketacover.MustDate("2026-02-02"), InNetwork, usd(1200), usd(1000), false)
+			s, err := l.Apply(ketacover.MustDate("2026-02-02"), ketacover.InNetwork, usd(1200), usd(1000), false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -241,7 +241,7 @@ func TestLedgerCopayRules(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 			// Copays never count toward the deductible (§1.1 step 3).
-			if m := l.Met(InNetwork); m.Deductible != tc.wantDed || m.OOP != s.CostShare {
+			if m := l.Met(ketacover.InNetwork); m.Deductible != tc.wantDed || m.OOP != s.CostShare {
 				t.Errorf("met = %+v, want deductible %s and oop %s", m, tc.wantDed, s.CostShare)
 			}
 		})
@@ -249,49 +249,49 @@ func TestLedgerCopayRules(t *testing.T) {
 }
 
 func TestLedgerNSAProtected(t *testing.T) {
-	b := &Benefits{Coverage: SelfOnly,
-		InNetwork:    Tier{Deductible: 0, Coinsurance: Percent(20), OOPMax: Dollars(3000)},
-		OutOfNetwork: &Tier{Coinsurance: Percent(20), NoOOPMax: true}}
-	l, err := NewLedger(b, Accumulators{}, ketacover.MustDate("2026-02-02"))
+	b := &ketacover.Benefits{Coverage: ketacover.CoverageSelfOnly,
+		InNetwork:    ketacover.CostSharing{Deductible: 0, Coinsurance: ketacover.Percent(20), OOPMax: ketacover.Dollars(3000)},
+		OutOfNetwork: &ketacover.CostSharing{Coinsurance: ketacover.Percent(20), NoOOPMax: true}}
+	l, err := NewLedger(b, ketacover.Accumulators{}, ketacover.MustDate("2026-02-02"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := l.Apply(ketacover.MustDate("2026-02-02"), OutOfNetwork, Dollars(250), Dollars(200), true)
+	s, err := l.Apply(ketacover.MustDate("2026-02-02"), ketacover.OutOfNetwork, ketacover.Dollars(250), ketacover.Dollars(200), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.BalanceBill != 0 || s.PatientPays != Dollars(40) {
+	if s.BalanceBill != 0 || s.PatientPays != ketacover.Dollars(40) {
 		t.Errorf("protected line: balance bill %s, patient %s; want $0 and $40", s.BalanceBill, s.PatientPays)
 	}
 }
 
 func TestLedgerErrors(t *testing.T) {
-	b := &Benefits{Coverage: SelfOnly, InNetwork: Tier{Deductible: Dollars(100), OOPMax: Dollars(1000)}}
-	if _, err := NewLedger(b, Accumulators{AsOf: ketacover.MustDate("2026-05-01")}, ketacover.MustDate("2026-03-01")); err == nil {
+	b := &ketacover.Benefits{Coverage: ketacover.CoverageSelfOnly, InNetwork: ketacover.CostSharing{Deductible: ketacover.Dollars(100), OOPMax: ketacover.Dollars(1000)}}
+	if _, err := NewLedger(b, ketacover.Accumulators{AsOf: ketacover.MustDate("2026-05-01")}, ketacover.MustDate("2026-03-01")); err == nil {
 		t.Error("asOf after the first session: want an error")
 	}
-	l, err := NewLedger(b, Accumulators{}, ketacover.MustDate("2026-03-01"))
+	l, err := NewLedger(b, ketacover.Accumulators{}, ketacover.MustDate("2026-03-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.Apply(ketacover.MustDate("2026-03-01"), OutOfNetwork, 100, 100, false); err == nil {
+	if _, err := l.Apply(ketacover.MustDate("2026-03-01"), ketacover.OutOfNetwork, 100, 100, false); err == nil {
 		t.Error("out-of-network claim on a plan without OON benefits: want an error")
 	}
-	if _, err := l.Apply(ketacover.MustDate("2027-03-01"), InNetwork, 100, 100, false); err != nil {
+	if _, err := l.Apply(ketacover.MustDate("2027-03-01"), ketacover.InNetwork, 100, 100, false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.Apply(ketacover.MustDate("2026-03-02"), InNetwork, 100, 100, false); err == nil {
+	if _, err := l.Apply(ketacover.MustDate("2026-03-02"), ketacover.InNetwork, 100, 100, false); err == nil {
 		t.Error("claim in an earlier plan year: want an error")
 	}
 }
 
 func TestLedgerStaleAccumulators(t *testing.T) {
-	b := &Benefits{Coverage: SelfOnly, InNetwork: Tier{Deductible: Dollars(100), OOPMax: Dollars(1000)}}
-	l, err := NewLedger(b, Accumulators{AsOf: ketacover.MustDate("2025-12-15"), InNetwork: Met{Deductible: Dollars(100), OOP: Dollars(100)}}, ketacover.MustDate("2026-01-05"))
+	b := &ketacover.Benefits{Coverage: ketacover.CoverageSelfOnly, InNetwork: ketacover.CostSharing{Deductible: ketacover.Dollars(100), OOPMax: ketacover.Dollars(1000)}}
+	l, err := NewLedger(b, ketacover.Accumulators{AsOf: ketacover.MustDate("2025-12-15"), InNetwork: ketacover.Accumulator{Deductible: ketacover.Dollars(100), OOP: ketacover.Dollars(100)}}, ketacover.MustDate("2026-01-05"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := l.Met(InNetwork); m != (Met{}) {
+	if m := l.Met(ketacover.InNetwork); m != (ketacover.Accumulator{}) {
 		t.Errorf("met from the previous plan year carried over: %+v", m)
 	}
 	if len(l.Warnings()) != 1 {
@@ -300,26 +300,26 @@ func TestLedgerStaleAccumulators(t *testing.T) {
 }
 
 func TestBenefitsWarnings(t *testing.T) {
-	usd := Dollars
+	usd := ketacover.Dollars
 	tests := []struct {
 		name string
-		b    Benefits
+		b    ketacover.Benefits
 		year int
 		want []string // substrings, one per warning, in order
 	}{
-		{"ordinary PPO", Benefits{Coverage: SelfOnly, InNetwork: Tier{Deductible: usd(2000), Coinsurance: Percent(20), OOPMax: usd(5000)}}, 2026, nil},
-		{"OOP above the 2026 ACA limit", Benefits{Coverage: SelfOnly, InNetwork: Tier{OOPMax: usd(11000)}}, 2026,
+		{"ordinary PPO", ketacover.Benefits{Coverage: ketacover.CoverageSelfOnly, InNetwork: ketacover.CostSharing{Deductible: usd(2000), Coinsurance: ketacover.Percent(20), OOPMax: usd(5000)}}, 2026, nil},
+		{"OOP above the 2026 ACA limit", ketacover.Benefits{Coverage: ketacover.CoverageSelfOnly, InNetwork: ketacover.CostSharing{OOPMax: usd(11000)}}, 2026,
 			[]string{"above the 2026 ACA limit $10,600.00"}},
-		{"grandfathered plans are exempt", Benefits{Coverage: SelfOnly, Grandfathered: true, InNetwork: Tier{OOPMax: usd(11000)}}, 2026, nil},
-		{"2025 limit is lower", Benefits{Coverage: SelfOnly, InNetwork: Tier{OOPMax: usd(9500)}}, 2025,
+		{"grandfathered plans are exempt", ketacover.Benefits{Coverage: ketacover.CoverageSelfOnly, Grandfathered: true, InNetwork: ketacover.CostSharing{OOPMax: usd(11000)}}, 2026, nil},
+		{"2025 limit is lower", ketacover.Benefits{Coverage: ketacover.CoverageSelfOnly, InNetwork: ketacover.CostSharing{OOPMax: usd(9500)}}, 2025,
 			[]string{"above the 2025 ACA limit $9,200.00"}},
-		{"no ACA figure for 2027", Benefits{Coverage: SelfOnly, InNetwork: Tier{OOPMax: usd(5000)}}, 2027,
+		{"no ACA figure for 2027", ketacover.Benefits{Coverage: ketacover.CoverageSelfOnly, InNetwork: ketacover.CostSharing{OOPMax: usd(5000)}}, 2027,
 			[]string{"no ACA out-of-pocket limit on file for plan year 2027"}},
-		{"HDHP below the 2026 minimum deductible, copay before deductible", Benefits{Coverage: SelfOnly, HDHP: true,
-			InNetwork: Tier{Deductible: usd(1500), Copay: usd(30), CopayRule: CopayInstead, OOPMax: usd(5000)}}, 2026,
+		{"HDHP below the 2026 minimum deductible, copay before deductible", ketacover.Benefits{Coverage: ketacover.CoverageSelfOnly, HDHP: true,
+			InNetwork: ketacover.CostSharing{Deductible: usd(1500), Copay: usd(30), CopayRule: ketacover.CopayInstead, OOPMax: usd(5000)}}, 2026,
 			[]string{"below the 2026 HDHP minimum $1,700.00", "an HDHP pays only preventive care"}},
-		{"HDHP family: embedded individual deductible below the family minimum, OOP above the HDHP limit", Benefits{Coverage: Family, HDHP: true, Embedded: true,
-			InNetwork: Tier{Deductible: usd(2000), FamilyDeductible: usd(4000), OOPMax: usd(8000), FamilyOOPMax: usd(17500)}}, 2026,
+		{"HDHP family: embedded individual deductible below the family minimum, OOP above the HDHP limit", ketacover.Benefits{Coverage: ketacover.CoverageFamily, HDHP: true, Embedded: true,
+			InNetwork: ketacover.CostSharing{Deductible: usd(2000), FamilyDeductible: usd(4000), OOPMax: usd(8000), FamilyOOPMax: usd(17500)}}, 2026,
 			[]string{"at least the IRS family minimum $3,400.00", "above the 2026 HDHP limit $17,000.00"}},
 	}
 	for _, tc := range tests {
@@ -327,7 +327,7 @@ func TestBenefitsWarnings(t *testing.T) {
 			if err := tc.b.Validate(); err != nil {
 				t.Fatal(err)
 			}
-			got := tc.b.Warnings(tc.year)
+			got := PlanWarnings(&tc.b, tc.year)
 			if len(got) != len(tc.want) {
 				t.Fatalf("warnings = %q, want %d", got, len(tc.want))
 			}
@@ -346,13 +346,13 @@ func TestAllowedOfBilled(t *testing.T) {
 	// out-of-network allowed amount.
 	r := spravatoRequest()
 	r.Prices[0].OONAllowed = 0
-	r.Benefits.OutOfNetwork.AllowedOfBilled = Percent(60)
+	r.Benefits.OutOfNetwork.AllowedOfBilled = ketacover.Percent(60)
 	e, err := EstimateCourse(r)
 	if err != nil {
 		t.Fatal(err)
 	}
 	oon, _ := e.Scenario(ScenarioOutOfNetwork)
-	if s := oon.Sessions[0]; s.Allowed != Dollars(720) || s.BalanceBill != Dollars(480) || s.PatientPays != Dollars(1200) {
+	if s := oon.Sessions[0]; s.Allowed != ketacover.Dollars(720) || s.BalanceBill != ketacover.Dollars(480) || s.PatientPays != ketacover.Dollars(1200) {
 		t.Errorf("session 1: allowed %s, balance bill %s, patient %s", s.Allowed, s.BalanceBill, s.PatientPays)
 	}
 	r.Benefits.OutOfNetwork.AllowedOfBilled = 0

@@ -15,10 +15,14 @@ type PayRequest struct {
 	Scenario Scenario `json:"scenario,omitempty"`
 	// PlanType is the patient's plan type, for manufacturer savings; empty
 	// when uninsured.
-	PlanType ketacover.PlanType `json:"planType,omitempty"`
+	PlanType ketacover.PlanType `json:"plan_type,omitempty"`
+	// State is the two-letter code of the patient's state of residence, for
+	// the poverty-guideline region and state exclusions of savings
+	// programmes; Household.State wins when set.
+	State string `json:"state,omitempty"`
 	// Household is for the sliding scale and the HSA/FSA balance; nil skips
 	// them.
-	Household *Household `json:"household,omitempty"`
+	Household *ketacover.Household `json:"household,omitempty"`
 	// On is the day the options are looked at; it picks the poverty
 	// guidelines in effect. Zero means the course's start.
 	On ketacover.Date `json:"on,omitzero"`
@@ -30,11 +34,11 @@ type PayRequest struct {
 type Options struct {
 	Therapy    ketacover.Therapy `json:"therapy"`
 	Scenario   Scenario          `json:"scenario"`
-	Amount     Cents             `json:"amount"` // the patient's total in the scenario
+	Amount     ketacover.Cents   `json:"amount"` // the patient's total in the scenario
 	Financing  []Financing       `json:"financing"`
 	FPL        *FPLStanding      `json:"fpl,omitempty"`
-	FPLMissing string            `json:"fplMissing,omitempty"` // why the sliding-scale standing was not computed
-	HSAFSA     HSAFSA            `json:"hsaFsa"`
+	FPLMissing string            `json:"fpl_missing,omitempty"` // why the sliding-scale standing was not computed
+	HSAFSA     HSAFSA            `json:"hsa_fsa"`
 	Savings    *Savings          `json:"savings,omitempty"`
 	Trials     string            `json:"trials"`
 	Fundraiser string            `json:"fundraiser"`
@@ -63,35 +67,47 @@ func PaymentOptions(r PayRequest) (*Options, error) {
 			return nil, err
 		}
 	}
-	var balance Cents
+	state := r.State
+	if r.Household != nil && r.Household.State != "" {
+		state = r.Household.State
+	}
+	var balance ketacover.Cents
 	if r.Household != nil {
 		if err := r.Household.Validate(); err != nil {
 			return nil, err
 		}
-		balance = r.Household.HSABalance
+		h := *r.Household
+		h.State = state
+		balance = h.HSABalance
 		on := r.On
 		if on.IsZero() {
 			on = e.Start
 		}
-		if g, err := GuidelinesOn(on); err != nil {
+		g, err := GuidelinesOn(on)
+		switch {
+		case err != nil:
 			o.FPLMissing = ketacover.ErrorMessage(err)
-		} else {
-			st, err := Standing(*r.Household, g.Year)
+		case state == "":
+			o.FPLMissing = "no state of residence given, and the poverty guidelines differ for Alaska and Hawaii"
+		default:
+			if _, err := RegionOf(state); err != nil {
+				// Puerto Rico and the territories: a programme there sets
+				// its own rule, which is not an error in the request.
+				o.FPLMissing = ketacover.ErrorMessage(err)
+				break
+			}
+			st, err := Standing(h, g.Year)
 			if err != nil {
 				return nil, err
 			}
 			o.FPL = &st
 		}
 	} else {
-		o.FPLMissing = "no household size, state and income given"
+		o.FPLMissing = "no household size and income given"
 	}
 	o.HSAFSA = HSAFSAUse(e.Therapy, o.Amount, balance, e.Start.Year)
 	if e.Therapy == ketacover.TherapyEsketamine {
 		in, _ := e.Scenario(ScenarioInNetwork)
-		state := ""
-		if r.Household != nil {
-			state = r.Household.State
-		}
 		s := SpravatoSavings(e.Therapy, in, r.PlanType, state)
 		o.Savings = &s
 	}
@@ -147,7 +163,7 @@ func Fundraiser(e *Estimate, s Scenario) (string, error) {
 	}
 	b.WriteString("\nWhen the money is needed:\n")
 	var month string
-	var sum Cents
+	var sum ketacover.Cents
 	flush := func() {
 		if month != "" && sum > 0 {
 			fmt.Fprintf(&b, "  %s: %s\n", month, sum)

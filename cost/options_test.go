@@ -17,15 +17,15 @@ import (
 func TestAmortizeReferenceChecks(t *testing.T) {
 	tests := []struct {
 		name        string
-		p           Cents
-		apr         Rate
+		p           ketacover.Cents
+		apr         ketacover.Rate
 		n           int
-		payment     Cents
-		refInterest Cents
+		payment     ketacover.Cents
+		refInterest ketacover.Cents
 	}{
-		{"$3,000, 24 mo, 14.90% → $145.32/mo ($487.62 interest)", Dollars(3000), 1490, 24, 14532, 48762},
-		{"$5,000, 48 mo, 16.90% → $144.02 ($1,912.80)", Dollars(5000), 1690, 48, 14402, 191280},
-		{"$4,800 (6 × $800 infusions), 60 mo, 17.90% → $121.63 ($2,497.65)", Dollars(4800), 1790, 60, 12163, 249765},
+		{"$3,000, 24 mo, 14.90% → $145.32/mo ($487.62 interest)", ketacover.Dollars(3000), 1490, 24, 14532, 48762},
+		{"$5,000, 48 mo, 16.90% → $144.02 ($1,912.80)", ketacover.Dollars(5000), 1690, 48, 14402, 191280},
+		{"$4,800 (6 × $800 infusions), 60 mo, 17.90% → $121.63 ($2,497.65)", ketacover.Dollars(4800), 1790, 60, 12163, 249765},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -46,7 +46,7 @@ func TestAmortizeReferenceChecks(t *testing.T) {
 
 func checkSchedule(t *testing.T, l Loan) {
 	t.Helper()
-	var principal, interest, paid Cents
+	var principal, interest, paid ketacover.Cents
 	for i, in := range l.Schedule {
 		principal += in.Principal
 		interest += in.Interest
@@ -59,13 +59,13 @@ func checkSchedule(t *testing.T, l Loan) {
 	if principal != l.Principal || interest != l.TotalInterest || paid != l.TotalPaid || last.Balance != 0 || len(l.Schedule) != l.Months {
 		t.Errorf("schedule does not add up: principal %s interest %s paid %s last %+v months %d", principal, interest, paid, last, len(l.Schedule))
 	}
-	if d := l.LastPayment - l.Payment; d < -Cents(l.Months) || d > Cents(l.Months) {
+	if d := l.LastPayment - l.Payment; d < -ketacover.Cents(l.Months) || d > ketacover.Cents(l.Months) {
 		t.Errorf("last payment %s strays from %s by more than a cent a month", l.LastPayment, l.Payment)
 	}
 }
 
 func TestAmortizeZeroAPRAndErrors(t *testing.T) {
-	l, err := Amortize(Dollars(1000), 0, 3)
+	l, err := Amortize(ketacover.Dollars(1000), 0, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestAmortizeZeroAPRAndErrors(t *testing.T) {
 	checkSchedule(t, l)
 	// Against the closed form computed in floating point.
 	for _, n := range []int{6, 12, 36, 120} {
-		l, _ := Amortize(Dollars(12345), 2299, n)
+		l, _ := Amortize(ketacover.Dollars(12345), 2299, n)
 		r := 0.2299 / 12
 		m := 12345 * r * math.Pow(1+r, float64(n)) / (math.Pow(1+r, float64(n)) - 1)
 		if math.Abs(float64(l.Payment)/100-m) > 0.005 {
@@ -85,8 +85,8 @@ func TestAmortizeZeroAPRAndErrors(t *testing.T) {
 		checkSchedule(t, l)
 	}
 	for _, c := range []struct {
-		p   Cents
-		apr Rate
+		p   ketacover.Cents
+		apr ketacover.Rate
 		n   int
 	}{{0, 1000, 12}, {100, -1, 12}, {100, 1000, 0}, {100, 1000, 361}} {
 		if _, err := Amortize(c.p, c.apr, c.n); ketacover.ErrorCode(err) != ketacover.EINVALID {
@@ -101,22 +101,22 @@ func TestDeferredInterest(t *testing.T) {
 	// interest on the opening balance (3,000, 2,800, … 800), each rounded
 	// to the cent by hand: 82.48 + 76.98 + 71.48 + 65.98 + 60.48 + 54.98 +
 	// 49.49 + 43.99 + 38.49 + 32.99 + 27.49 + 21.99 = 626.82.
-	d, err := Deferred(Dollars(3000), 3299, 12, Dollars(200))
+	d, err := Deferred(ketacover.Dollars(3000), 3299, 12, ketacover.Dollars(200))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := DeferredInterest{Principal: Dollars(3000), APR: 3299, Months: 12, Monthly: Dollars(200),
-		PaymentToAvoid: Dollars(250), BalanceAtEnd: Dollars(600), RetroactiveInterest: 62682}
+	want := DeferredInterest{Principal: ketacover.Dollars(3000), APR: 3299, Months: 12, Monthly: ketacover.Dollars(200),
+		PaymentToAvoid: ketacover.Dollars(250), BalanceAtEnd: ketacover.Dollars(600), RetroactiveInterest: 62682}
 	if diff := cmp.Diff(want, d); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	// Paying the payment to avoid clears it: no interest.
-	d, _ = Deferred(Dollars(3000), 3299, 12, d.PaymentToAvoid)
+	d, _ = Deferred(ketacover.Dollars(3000), 3299, 12, d.PaymentToAvoid)
 	if d.BalanceAtEnd != 0 || d.RetroactiveInterest != 0 {
 		t.Errorf("paid in full: %+v", d)
 	}
 	// The payment to avoid rounds up: $1,000 over 6 months is $166.67.
-	if d, _ := Deferred(Dollars(1000), 3299, 6, 0); d.PaymentToAvoid != 16667 || d.BalanceAtEnd != Dollars(1000) {
+	if d, _ := Deferred(ketacover.Dollars(1000), 3299, 6, 0); d.PaymentToAvoid != 16667 || d.BalanceAtEnd != ketacover.Dollars(1000) {
 		t.Errorf("payment to avoid: %+v", d)
 	}
 }
@@ -126,12 +126,12 @@ func TestSpravatoSavings(t *testing.T) {
 	// reference §1.6, secondary), service on 99215; the drug share is what
 	// the savings lower.
 	r := spravatoRequest()
-	r.Prices = PriceList{
-		{Code: "J0013", Part: PartDrug, Billed: 1500, Allowed: 1000, OONAllowed: 900},
-		{Code: "99215", Part: PartService, Billed: Dollars(300), Allowed: Dollars(160), OONAllowed: Dollars(150)},
+	r.Prices = ketacover.PriceList{
+		{Code: "J0013", Part: ketacover.PartDrug, Billed: 1500, Allowed: 1000, OONAllowed: 900},
+		{Code: "99215", Part: ketacover.PartService, Billed: ketacover.Dollars(300), Allowed: ketacover.Dollars(160), OONAllowed: ketacover.Dollars(150)},
 	}
-	for i := range r.Plan.Phases {
-		r.Plan.Phases[i].Lines = []Line{{Code: "J0013", Units: 84}, {Code: "99215"}}
+	for i := range r.Course.Phases {
+		r.Course.Phases[i].Lines = []ketacover.CodeLine{{Code: "J0013", Units: 84}, {Code: "99215"}}
 	}
 	e, err := EstimateCourse(r)
 	if err != nil {
@@ -140,11 +140,11 @@ func TestSpravatoSavings(t *testing.T) {
 	in, _ := e.Scenario(ScenarioInNetwork)
 	// Work out the expected savings from the session drug shares by the
 	// programme terms: share above $10 per session, capped per calendar year.
-	used := map[int]Cents{}
-	var want Cents
+	used := map[int]ketacover.Cents{}
+	var want ketacover.Cents
 	for _, c := range in.Sessions {
-		if c.DrugShare > Dollars(10) {
-			s := min(c.DrugShare-Dollars(10), Dollars(7150)-used[c.Date.Year])
+		if c.DrugShare > ketacover.Dollars(10) {
+			s := min(c.DrugShare-ketacover.Dollars(10), ketacover.Dollars(7150)-used[c.Date.Year])
 			used[c.Date.Year] += s
 			want += s
 		}
@@ -158,7 +158,7 @@ func TestSpravatoSavings(t *testing.T) {
 		state    string
 		eligible bool
 		rebate   bool
-		savings  Cents
+		savings  ketacover.Cents
 	}{
 		{"commercial in NY", ketacover.PlanERISASelfFunded, "NY", true, true, want},
 		{"commercial in MA: no observation rebate", ketacover.PlanGroupFullyInsured, "ma", true, false, want},
@@ -192,13 +192,13 @@ func TestPaymentOptionsGolden(t *testing.T) {
 	}
 	o, err := PaymentOptions(PayRequest{
 		Estimate: e, PlanType: ketacover.PlanERISASelfFunded,
-		Household: &Household{Size: 3, State: "NJ", AnnualIncome: Dollars(52000), HSABalance: Dollars(1500)},
+		Household: &ketacover.Household{Size: 3, State: "NJ", AnnualIncome: ketacover.Dollars(52000), HSABalance: ketacover.Dollars(1500)},
 		On:        ketacover.MustDate("2026-09-15"),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Amount != Dollars(7400) || o.FPL == nil || o.FPL.Year != 2026 || o.HSAFSA.FromBalance != Dollars(1500) {
+	if o.Amount != ketacover.Dollars(7400) || o.FPL == nil || o.FPL.Year != 2026 || o.HSAFSA.FromBalance != ketacover.Dollars(1500) {
 		t.Errorf("options: amount %s, fpl %+v, from balance %s", o.Amount, o.FPL, o.HSAFSA.FromBalance)
 	}
 	golden(t, "spravato-options.txt", []byte(o.Text()))
@@ -207,8 +207,8 @@ func TestPaymentOptionsGolden(t *testing.T) {
 	}
 	// Self-pay fundraiser for IV ketamine, uninsured.
 	r := &Request{
-		Plan:   KetamineIVCourse(ketacover.MustDate("2026-11-02"), 6, 2, 2, 4, []Line{{Code: "J3490"}, {Code: "96365"}}),
-		Prices: PriceList{{Code: "J3490", Part: PartDrug, Billed: Dollars(100)}, {Code: "96365", Part: PartService, Billed: Dollars(600)}},
+		Course: KetamineIVCourse(ketacover.MustDate("2026-11-02"), 6, 2, 2, 4, []ketacover.CodeLine{{Code: "J3490"}, {Code: "96365"}}),
+		Prices: ketacover.PriceList{{Code: "J3490", Part: ketacover.PartDrug, Billed: ketacover.Dollars(100)}, {Code: "96365", Part: ketacover.PartService, Billed: ketacover.Dollars(600)}},
 	}
 	e, err = EstimateCourse(r)
 	if err != nil {

@@ -3,6 +3,8 @@ package cost
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ketacover/ketacover"
 )
 
 // Disclaimer goes with every rendering of an estimate.
@@ -171,23 +173,23 @@ func (sc *ScenarioCost) working() string {
 func (s Share) Working(code string, units int) []string {
 	var w []string
 	allowedFrom := "the contracted in-network rate"
-	if s.Network == OutOfNetwork {
+	if s.Network == ketacover.OutOfNetwork {
 		allowedFrom = "what the plan allows out of network"
 	}
 	w = append(w, fmt.Sprintf("%s × %d: billed %s; allowed %s (%s)", code, units, s.Billed, s.Allowed, allowedFrom))
 	switch s.CopayRule {
-	case CopayInstead:
+	case ketacover.CopayInstead:
 		w = append(w, fmt.Sprintf("copay %s instead of deductible and coinsurance", s.Copay))
-	case CopayPlus:
+	case ketacover.CopayPlus:
 		w = append(w, fmt.Sprintf("copay %s first, before the deductible", s.Copay))
 	}
-	if s.CopayRule != CopayInstead {
+	if s.CopayRule != ketacover.CopayInstead {
 		w = append(w, fmt.Sprintf("deductible: %s left to meet, %s of this line goes toward it", s.DeductibleRoom, s.ToDeductible))
 	}
 	switch s.CopayRule {
-	case CopayAfterDeductible:
+	case ketacover.CopayAfterDeductible:
 		w = append(w, fmt.Sprintf("after the deductible, copay %s instead of coinsurance", s.Copay))
-	case CopayNone, CopayPlus:
+	case ketacover.CopayNone, ketacover.CopayPlus:
 		w = append(w, fmt.Sprintf("coinsurance: %s of the rest = %s", s.Coinsurance, s.CoinsuranceAmt))
 	}
 	if s.OOPUnlimited {
@@ -198,7 +200,7 @@ func (s Share) Working(code string, units int) []string {
 		w = append(w, fmt.Sprintf("cost share %s (within the %s of out-of-pocket room left)", s.CostShare, s.OOPRoom))
 	}
 	w = append(w, fmt.Sprintf("plan pays allowed − cost share = %s − %s = %s", s.Allowed, s.CostShare, s.PlanPays))
-	if s.Network == OutOfNetwork {
+	if s.Network == ketacover.OutOfNetwork {
 		if s.BalanceBill > 0 {
 			w = append(w, fmt.Sprintf("balance bill: billed − allowed = %s − %s = %s, not capped by the out-of-pocket maximum", s.Billed, s.Allowed, s.BalanceBill))
 		} else if s.Billed > s.Allowed {

@@ -12,17 +12,17 @@ import (
 // current annual maximum, the observation rebate's limit) are not invented:
 // the drug cap is the older Janssen CarePath figure, marked as such.
 var WithMe = struct {
-	DrugCopay         Cents    // what a commercially insured patient pays per treatment for the medication
-	DrugAnnualCap     Cents    // maximum programme benefit per calendar year (older CarePath wording)
-	DrugAnnualCapNote string   //
-	ObservationStates []string // residents of these states cannot use the observation rebate
+	DrugCopay         ketacover.Cents // what a commercially insured patient pays per treatment for the medication
+	DrugAnnualCap     ketacover.Cents // maximum programme benefit per calendar year (older CarePath wording)
+	DrugAnnualCapNote string          //
+	ObservationStates []string        // residents of these states cannot use the observation rebate
 	Source            string
 	ObservationSource string
 	ExcludedCoverage  string
 	JJPAFNote         string
 }{
-	DrugCopay:         Dollars(10),
-	DrugAnnualCap:     Dollars(7150),
+	DrugCopay:         ketacover.Dollars(10),
+	DrugAnnualCap:     ketacover.Dollars(7150),
 	DrugAnnualCapNote: "the $7,150 yearly maximum is from older Janssen CarePath pages; the current withMe page mentions a yearly maximum without the figure — confirm with the programme",
 	ObservationStates: []string{"MA", "MI", "MN", "RI"},
 	Source:            "SPRAVATO withMe Savings Program, spravatohcp.com patient support; Janssen CarePath HCP affordability page (older)",
@@ -41,12 +41,12 @@ type Savings struct {
 	// DrugSavings is the estimated reduction of the patient's share of drug
 	// lines: each session's drug share above the programme copay, up to the
 	// annual cap per calendar year. Zero when it cannot be computed.
-	DrugSavings Cents `json:"drugSavings"`
+	DrugSavings ketacover.Cents `json:"drug_savings"`
 	// Computed says whether DrugSavings could be computed (the drug must be
 	// billed on its own lines, not in a bundled G-code).
 	Computed             bool     `json:"computed"`
-	ObservationRebate    bool     `json:"observationRebate"` // the observation rebate is open to this patient
-	ObservationRebateWhy string   `json:"observationRebateWhy"`
+	ObservationRebate    bool     `json:"observation_rebate"` // the observation rebate is open to this patient
+	ObservationRebateWhy string   `json:"observation_rebate_why"`
 	Sources              []string `json:"sources"`
 }
 
@@ -89,14 +89,14 @@ func SpravatoSavings(therapy ketacover.Therapy, sc *ScenarioCost, pt ketacover.P
 	}
 	for _, c := range sc.Sessions {
 		for _, ln := range c.Lines {
-			if ln.Part == PartBundled {
+			if ln.Part == ketacover.PartBundled {
 				s.Reasons = append(s.Reasons, fmt.Sprintf("%s bundles drug and observation; the claim must be split into drug and service lines before the drug savings can be estimated", ln.Code))
 				return s
 			}
 		}
 	}
 	s.Computed = true
-	used := map[int]Cents{} // per calendar year
+	used := map[int]ketacover.Cents{} // per calendar year
 	for _, c := range sc.Sessions {
 		if c.DrugShare <= WithMe.DrugCopay {
 			continue
@@ -120,12 +120,12 @@ type HSAFSA struct {
 	Limits *HSAYear `json:"limits,omitempty"`
 	// FromBalance is how much of the patient's cost the stated HSA/FSA
 	// balance covers.
-	FromBalance Cents `json:"fromBalance"`
+	FromBalance ketacover.Cents `json:"from_balance"`
 }
 
 // HSAFSAUse explains HSA/FSA use for a patient cost of amount in year, with
 // balance the money in the account.
-func HSAFSAUse(therapy ketacover.Therapy, amount, balance Cents, year int) HSAFSA {
+func HSAFSAUse(therapy ketacover.Therapy, amount, balance ketacover.Cents, year int) HSAFSA {
 	h := HSAFSA{
 		Basis:  "IRS Publication 502 counts amounts paid for the diagnosis, cure, mitigation, treatment or prevention of disease, including psychiatric care and prescribed drugs, as medical care; it does not name ketamine or esketamine. Clinic-administered treatment prescribed for a diagnosed condition fits that definition, and clinics report it as generally HSA/FSA-eligible.",
 		Letter: "The account administrator may ask for a prescription or a letter of medical necessity: the patient, the condition, the treatment and its frequency, how long it is needed, and the provider's signature and date (the fields of the FSAFEDS form).",
