@@ -16,34 +16,28 @@ var (
 	// An amount of time counts only in a deadline's grammar: "within 60
 	// days", "you have 180 days", "120 days from/after/of ...", not "a
 	// 12-month period".
-	amountRe    = re(`(?:\b(?:within|have|has|up to)\s+(` + numberWords + `|\d{1,3})(?:\s*\((\d{1,3})\))?\s+(calendar |business |working )?(day|month)s?\b|\b(` + numberWords + `|\d{1,3})(?:\s*\((\d{1,3})\))?\s+(calendar |business |working )?(day|month)s?\s+(?:from|after|of|following)\b)`)
-	byDateRe    = re(`\b(?:no later than|on or before|by)\s+`)
-	filingVerb  = re(`\b(appeal|reconsideration|redetermination|hearing|grievance|dispute|external review|request|ask|file|submit|send|write)\b`)
-	payerClock  = re(`\b(we|the plan|it|they|the (review|claims) (organization|administrator)|the IRO|the reviewer)\s+(will|must|should|shall|has to|have to)\s+(?:\w+\s+){0,3}?(decide|make|give|send|notify|respond|review|issue|tell|mail|complete|provide|let you know)\b|\b(decision|answer|response|determination|review)\s+(will|must|is to)\s+(?:\w+\s+){0,2}?be\s+(made|issued|sent|given|conducted|decided|completed)\b|\b(a|our) (decision|answer|response) within\b|\bwill decide\b|\bwe'll give\b|\byou (will|should) (get|receive|hear)\b|waiting (up to |for )?(\d+|thirty|seven) days|^\w+ \(\d+ (days|hours)\)`)
-	lookAlike   = re(`keep (getting|receiving)|continue (getting|to get|to receive)|benefits will continue|services (will )?stop|aid paid pending|peer[- ]to[- ]peer|corrected claim|resubmi|timely filing|filing limit|authori[sz]ation is valid|valid through|new authori[sz]ation request`)
-	reviewWord  = re(`appeal|reconsideration|redetermination|hearing|review`)
-	externalRe  = re(`external review|external appeal|independent review|independent medical review|\bIMR\b|\bIRO\b`)
-	hearingRe   = re(`\b(state|fair|state fair) hearing\b|\bhearing\b|administrative law judge`)
-	anchorRules = []struct {
-		anchor string
-		re     string
-	}{
-		{"notice-date", `date (of|on|listed at the top of) (this|the) (notice|letter|decision|eob)|date this notice was mailed|notice (of action )?(is|was) mailed|date of this ("[^"]+" )?(notice|letter)|from the date of this|date of this`},
-		{"receipt", `you receive|receiving (this|the|our)|receipt|you get (this|the)|following receipt`},
-		{"decision", `date of (our|the plan's|the) (appeal )?decision|date of the plan's|our (final )?decision`},
-	}
-	anchorRes = func() []*anchor {
-		var out []*anchor
-		for _, a := range anchorRules {
-			out = append(out, &anchor{a.anchor, re(a.re)})
-		}
-		return out
-	}()
+	amountRe   = re(`(?:\b(?:within|have|has|up to)\s+(` + numberWords + `|\d{1,3})(?:\s*\((\d{1,3})\))?\s+(calendar |business |working )?(day|month)s?\b|\b(` + numberWords + `|\d{1,3})(?:\s*\((\d{1,3})\))?\s+(calendar |business |working )?(day|month)s?\s+(?:from|after|of|following)\b)`)
+	byDateRe   = re(`\b(?:no later than|on or before|by)\s+`)
+	filingVerb = re(`\b(appeal|reconsideration|redetermination|hearing|grievance|dispute|external review|request|ask|file|submit|send|write)\b`)
+	payerClock = re(`\b(we|the plan|it|they|the (review|claims) (organization|administrator)|the IRO|the reviewer)\s+(will|must|should|shall|has to|have to)\s+(?:\w+\s+){0,3}?(decide|make|give|send|notify|respond|review|issue|tell|mail|complete|provide|let you know)\b|\b(decision|answer|response|determination|review)\s+(will|must|is to)\s+(?:\w+\s+){0,2}?be\s+(made|issued|sent|given|conducted|decided|completed)\b|\b(a|our) (decision|answer|response) within\b|\bwill decide\b|\bwe'll give\b|\byou (will|should) (get|receive|hear)\b|waiting (up to |for )?(\d+|thirty|seven) days|^\w+ \(\d+ (days|hours)\)`)
+	lookAlike  = re(`keep (getting|receiving)|continue (getting|to get|to receive)|benefits will continue|services (will )?stop|aid paid pending|peer[- ]to[- ]peer|corrected claim|resubmi|timely filing|filing limit|authori[sz]ation is valid|valid through|new authori[sz]ation request`)
+	reviewWord = re(`appeal|reconsideration|redetermination|hearing|review`)
+	externalRe = re(`external review|external appeal|independent review|independent medical review|\bIMR\b|\bIRO\b`)
+	hearingRe  = re(`\b(state|fair|state fair) hearing\b|\bhearing\b|administrative law judge`)
 )
 
+// anchor is what a deadline counts from, recognised by its wording.
 type anchor struct {
 	name string
 	re   *regexp.Regexp
+}
+
+// anchors are tried in order: "the date of this notice" before "receipt"
+// before "our decision".
+var anchors = []anchor{
+	{"notice-date", re(`date (of|on|listed at the top of) (this|the) (notice|letter|decision|eob)|date this notice was mailed|notice (of action )?(is|was) mailed|date of this ("[^"]+" )?(notice|letter)|from the date of this|date of this`)},
+	{"receipt", re(`you receive|receiving (this|the|our)|receipt|you get (this|the)|following receipt`)},
+	{"decision", re(`date of (our|the plan's|the) (appeal )?decision|date of the plan's|our (final )?decision`)},
 }
 
 var wordNumbers = map[string]int{
@@ -102,7 +96,7 @@ func (l *Letter) deadline(s sentence, prev string) {
 	if d.Amount == 0 && d.By.IsZero() {
 		return
 	}
-	for _, a := range anchorRes {
+	for _, a := range anchors {
 		if a.re.MatchString(t) {
 			d.Anchor = a.name
 			break
