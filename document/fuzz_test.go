@@ -9,18 +9,8 @@ import (
 	"github.com/ketacover/ketacover"
 )
 
-// fuzzDoc puts s (and a long word made of it) in every kind of text slot.
-func fuzzDoc(s string, repeat uint16) *Doc {
-	// Long words, but not so long that one input takes seconds: the layout
-	// is linear (TestLargeInput), and size alone finds nothing new, while
-	// fuzzing a whole PDF is slow enough that every execution counts.
-	if len(s) > 512 {
-		s = s[:512]
-	}
-	long := strings.Repeat(s, int(repeat%64))
-	if len(long) > 2000 {
-		long = long[:2000]
-	}
+// fuzzDoc puts s, and long (a long word), in every kind of text slot.
+func fuzzDoc(s, long string) *Doc {
 	t := Text{Plain(s), Emph(long), Strong(s), Cite("ref"), Blank(s + "x"), Fact(s, "fact")}
 	return &Doc{
 		Title: s, Author: s, Lang: s, Running: s + long,
@@ -57,7 +47,17 @@ func FuzzRender(f *testing.F) {
 		f.Add(s, uint16(3))
 	}
 	f.Fuzz(func(t *testing.T, s string, repeat uint16) {
-		d := fuzzDoc(s, repeat)
+		// Long words, but not so long that one input takes seconds: the
+		// layout is linear (TestLargeInput), size alone finds nothing new,
+		// and a whole PDF is slow enough that every execution counts.
+		if len(s) > 512 {
+			s = s[:512]
+		}
+		long := strings.Repeat(s, int(repeat%64))
+		if len(long) > 2000 {
+			long = long[:2000]
+		}
+		d := fuzzDoc(s, long)
 		if err := d.Validate(); err != nil {
 			t.Fatalf("Validate: %v", err)
 		}
