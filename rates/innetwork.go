@@ -72,7 +72,8 @@ func (s *scanner) inNetworkItem() error {
 			})
 		case "negotiated_rates":
 			if m == matchNo {
-				return s.l.skip() // the fast path: a code nobody asked for
+				// The fast path: a code nobody asked for.
+				return s.field("negotiated_rates", s.l.skip)
 			}
 			return s.field("negotiated_rates", func() error { return s.array(s.rateEntry) })
 		default:

@@ -358,7 +358,7 @@ func TestMalformed(t *testing.T) {
 		{"bad number", `{"in_network":[{"billing_code":"96365","negotiated_rates":[{"negotiated_prices":[{"negotiated_rate":12.3.4}]}]}]}`,
 			100, "$.in_network[0].negotiated_rates[0].negotiated_prices[0].negotiated_rate", "invalid number"},
 		{"missing comma", `{"version":"2.0.0" "in_network":[]}`, 19, "$", "expected ','"},
-		{"truncated in skipped item", `{"in_network":[{"billing_code":"1","negotiated_rates":[{"x":"abc`, 64, "$.in_network[0]", "unexpected end of input"},
+		{"truncated in skipped item", `{"in_network":[{"billing_code":"1","negotiated_rates":[{"x":"abc`, 64, "$.in_network[0].negotiated_rates", "unexpected end of input"},
 		{"truncated in kept item", `{"in_network":[{"billing_code":"96365","negotiated_rates":[{"negotiated_prices":[{"negotiated_rate":1`, 101, "$.in_network[0].negotiated_rates[0].negotiated_prices[0]", "unexpected end of input"},
 		{"mismatched brackets in skipped value", `{"x":[1,2}`, 9, "$.x", "expected ']'"},
 		{"trailing data", `{"version":"1"} {}`, 16, "$", "data after the end"},
