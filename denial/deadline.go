@@ -55,11 +55,15 @@ func (l *Letter) deadline(s sentence, prev string) {
 		!strings.Contains(s.lower, "before") && !strings.Contains(s.lower, " by ") {
 		return
 	}
+	m := amountRe.FindStringSubmatch(t)
+	if m == nil && !byDateRe.MatchString(t) {
+		return
+	}
 	if payerClock.MatchString(t) || lookAlike.MatchString(t) || !filingVerb.MatchString(t) {
 		return
 	}
 	d := Deadline{Finding: Finding{Field: "deadline", Sentence: t, Line: s.line, Rule: "amount-of-time"}}
-	if m := amountRe.FindStringSubmatch(t); m != nil {
+	if m != nil {
 		if m[1] == "" { // the second form: "120 days from ..."
 			m = append(m[:1], m[5:9]...)
 		}

@@ -219,7 +219,7 @@ var (
 )
 
 func (l *Letter) codes(s sentence) {
-	if !strings.Contains(s.lower, "code") && !strings.Contains(s.lower, "remark") && !strings.ContainsAny(s.text, "-") {
+	if !strings.Contains(s.lower, "code") && !strings.Contains(s.lower, "remark") && !hasGroupCode(s.text) {
 		return
 	}
 	var carcsFound [][2]string
@@ -250,6 +250,24 @@ func (l *Letter) codes(s sentence) {
 	for _, r := range rarcsFound {
 		l.Codes = append(l.Codes, Finding{Field: "rarc", Value: r, Sentence: s.text, Line: s.line, Rule: "quoted-code"})
 	}
+}
+
+// hasGroupCode is a cheap check for "CO-", "PR 96" and the like before the
+// regular expression runs.
+func hasGroupCode(t string) bool {
+	for _, g := range []string{"CO", "PR", "OA", "PI", "CR"} {
+		for i := strings.Index(t, g); i >= 0; {
+			if j := i + 2; j+1 < len(t) && (t[j] == '-' || t[j] == ' ') && (t[j+1] >= '0' && t[j+1] <= '9' || t[j+1] == 'A' || t[j+1] == 'B') {
+				return true
+			}
+			k := strings.Index(t[i+2:], g)
+			if k < 0 {
+				break
+			}
+			i += 2 + k
+		}
+	}
+	return false
 }
 
 // Policy rules: what the payer says it relied on.
