@@ -35,6 +35,14 @@ type carc struct {
 	generic bool
 }
 
+// Sources for the two CARCs whose meaning does not come from the OpenEMR
+// copy: 15 is not in that (active) list, and its copy of 204 reads "dental
+// plan" where the reference gives the general wording.
+var carcSources = map[string]string{
+	"15":  "ketacover shared/reference/regulations-and-appeals.md section 2.1 (CARC 15 retired; successors 284/296)",
+	"204": "ketacover shared/reference/standards.md section 6.1 (CARC 204, not covered under the current benefit plan; verify against x12.org)",
+}
+
 var carcs = map[string]carc{
 	// Patient cost sharing: not a denial. CARCs 1-3 belong under group PR
 	// (X12 RFI 2048, cited in standards.md section 6.1).
@@ -237,7 +245,11 @@ func CARC(code string) (Code, bool) {
 	if !ok {
 		return Code{}, false
 	}
-	return Code{Code: normalize(code), Kind: "CARC", Description: c.desc, Source: SourceCARC}, true
+	src := SourceCARC
+	if s, ok := carcSources[normalize(code)]; ok {
+		src = s
+	}
+	return Code{Code: normalize(code), Kind: "CARC", Description: c.desc, Source: src}, true
 }
 
 // RARC returns the table entry for a remittance advice remark code.
