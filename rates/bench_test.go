@@ -104,3 +104,16 @@ func BenchmarkScan(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGunzip is the decompression floor: the scanner's reading side
+// alone (klauspost/compress on its own goroutine), no parsing.
+func BenchmarkGunzip(b *testing.B) {
+	path, size := benchFile(b, true)
+	b.SetBytes(size)
+	b.ResetTimer()
+	for range b.N {
+		if _, err := uncompressedSize(path); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

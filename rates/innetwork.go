@@ -1,6 +1,7 @@
 package rates
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -302,7 +303,9 @@ func (s *scanner) emitEntry(h *itemHeader, rec []byte) error {
 			loc := rd.str()
 			blob, err := s.remoteGroups(loc)
 			if err != nil {
-				s.warnf("provider_group_id %s: %v", id, err)
+				if err != errRemoteFailed {
+					s.warnf("provider_group_id %s: %v", id, err)
+				}
 				continue
 			}
 			provs = decodeGroups(&dec{b: blob}, id, "", provs)
@@ -453,6 +456,9 @@ func (s *scanner) flush() error {
 // location) and returns its groups that pass the filter, encoded.
 func (s *scanner) remoteGroups(loc string) ([]byte, error) {
 	if b, ok := s.remote[loc]; ok {
+		if b == nil {
+			return nil, errRemoteFailed
+		}
 		return b, nil
 	}
 	where, err := resolve(s.src, loc)
@@ -478,6 +484,7 @@ func (s *scanner) remoteGroups(loc string) ([]byte, error) {
 		})
 	}()
 	if err != nil {
+		s.remote[loc] = nil // fetch a failing location once
 		return nil, fmt.Errorf("remote provider reference %s: %w", where, err)
 	}
 	if len(e.b) == 0 {
@@ -486,6 +493,9 @@ func (s *scanner) remoteGroups(loc string) ([]byte, error) {
 	s.remote[loc] = e.b
 	return e.b, nil
 }
+
+// errRemoteFailed is a location that already failed (and was reported).
+var errRemoteFailed = errors.New("remote provider reference failed earlier")
 
 // headerOf renders an item for messages.
 func (h *itemHeader) String() string {

@@ -32,7 +32,7 @@ func samples(t *testing.T) string {
 func scanBytes(t testing.TB, data []byte, q Query, chunk int) ([]Rate, Result, error) {
 	t.Helper()
 	var rows []Rate
-	opt := Options{Query: q, TempDir: t.TempDir()}
+	opt := Options{Query: q} // spill files go to the system temp dir and are removed by close
 	s := newScanner(context.Background(), "test.json", &memSource{b: data, n: chunk}, nil, opt, func(b []Rate) error {
 		rows = append(rows, b...)
 		return nil
