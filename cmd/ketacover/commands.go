@@ -23,6 +23,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"help", "show help for ketacover or one command", "help [COMMAND]", runHelp},
+		{"serve", "start the web app (patient self-check, policy browser) and the JSON API; prints the URL", serveUsage, runServe},
 		{"rates", "scan price-transparency files for negotiated rates by code and provider", ratesUsage, runRates},
 		{"check", "judge a case against the payer's policy, criterion by criterion", checkUsage, runCheck},
 		{"policies", "list, show, lint or scaffold payer policies", policiesUsage, runPolicies},

@@ -1,0 +1,140 @@
+package web
+
+import (
+	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/report"
+)
+
+// checkResult is the answer to a check, the one view-model behind both
+// POST /api/v1/check (JSON) and the self-check's result page.
+type checkResult struct {
+	Payer       string                    `json:"payer"`
+	PlanType    ketacover.PlanType        `json:"plan_type"`
+	Therapy     ketacover.Therapy         `json:"therapy"`
+	Indication  ketacover.Indication      `json:"indication"`
+	AsOf        ketacover.Date            `json:"as_of"`
+	Outcome     ketacover.Outcome         `json:"outcome"`
+	TherapyFact string                    `json:"therapy_fact"`
+	Disclaimer  string                    `json:"disclaimer"`
+	Results     []ketacover.Determination `json:"determinations"`
+}
+
+// newCheckResult builds the view-model of a check. The overall outcome is
+// the most favourable of the governing policies' (Library.Check sorts them
+// so).
+func newCheckResult(c *ketacover.Case, payer string, asOf ketacover.Date, ds []ketacover.Determination) checkResult {
+	if payer == "" {
+		payer = c.Plan.Payer
+	}
+	r := checkResult{
+		Payer:       payer,
+		PlanType:    c.Plan.Type,
+		Therapy:     c.Therapy.Drug,
+		Indication:  c.Therapy.Indication,
+		AsOf:        asOf,
+		TherapyFact: report.TherapyFact(c.Therapy.Drug),
+		Disclaimer:  report.Disclaimer,
+		Results:     make([]ketacover.Determination, len(ds)),
+	}
+	// The API promises lists, never null: fill the lists a determination
+	// leaves nil.
+	for i, d := range ds {
+		d.Criteria = nonNil(d.Criteria)
+		d.Questions = nonNil(d.Questions)
+		d.Evidence = nonNil(d.Evidence)
+		d.Missing = nonNil(d.Missing)
+		d.Limits = nonNil(d.Limits)
+		d.Alternatives = nonNil(d.Alternatives)
+		d.Notes = nonNil(d.Notes)
+		d.Policy.Sources = nonNil(d.Policy.Sources)
+		r.Results[i] = d
+	}
+	if len(ds) > 0 {
+		r.Outcome = ds[0].Outcome
+	}
+	return r
+}
+
+// resultPage is the self-check's result page: the check in plain words,
+// what to ask the doctor, and the hooks' sections.
+type resultPage struct {
+	checkResult
+	PlanLabel   string
+	TherapyName string
+	Headline    string
+	Meaning     string
+	Class       string
+	Policies    []policyResult
+	// Ask is what to ask the prescriber to document: the questions of
+	// every unknown criterion, then the records a reviewer will expect,
+	// without repeats.
+	Ask      []string
+	Evidence []string
+	Form     *checkForm
+
+	Estimate     *Estimate
+	EstimateErr  string
+	Deadlines    []ketacover.Deadline
+	DeadlinesErr string
+	Documents    []DocumentKind
+}
+
+// policyResult is one determination in plain words.
+type policyResult struct {
+	ketacover.Determination
+	Headline string
+	Meaning  string
+	Class    string
+	Criteria []criterionRow
+}
+
+// criterionRow is one line of the criteria list.
+type criterionRow struct {
+	ketacover.CriterionResult
+	Word  string // Met, Not met, Not known yet
+	Class string // met, not-met, unknown
+	Group bool   // an all/any/not node rather than a criterion
+}
+
+func newResultPage(res checkResult, f *checkForm) resultPage {
+	p := resultPage{
+		checkResult: res,
+		PlanLabel:   planTypeLabel(res.PlanType),
+		TherapyName: report.TherapyName(res.Therapy, res.Indication),
+		Form:        f,
+		Documents:   DocumentKinds,
+	}
+	var ref ketacover.Outcome
+	if len(res.Results) > 0 {
+		ref = res.Results[0].ReferenceOutcome
+	}
+	p.Headline, p.Meaning = outcomeWords(res.Outcome, ref)
+	p.Class = outcomeClass(res.Outcome)
+	seenQ, seenE := map[string]bool{}, map[string]bool{}
+	for _, d := range res.Results {
+		pr := policyResult{Determination: d, Class: outcomeClass(d.Outcome)}
+		pr.Headline, pr.Meaning = outcomeWords(d.Outcome, d.ReferenceOutcome)
+		for _, c := range d.Criteria {
+			pr.Criteria = append(pr.Criteria, criterionRow{
+				CriterionResult: c,
+				Word:            resultWord(c.Result),
+				Class:           string(c.Result),
+				Group:           c.Kind != "criterion",
+			})
+		}
+		p.Policies = append(p.Policies, pr)
+		for _, q := range d.Questions {
+			if !seenQ[q.Text] {
+				seenQ[q.Text] = true
+				p.Ask = append(p.Ask, q.Text)
+			}
+		}
+		for _, e := range d.Evidence {
+			if !seenE[e] {
+				seenE[e] = true
+				p.Evidence = append(p.Evidence, e)
+			}
+		}
+	}
+	return p
+}

@@ -1,0 +1,80 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+)
+
+// route is one line of the route table.
+type route struct {
+	pattern string
+	handler handlerFunc
+}
+
+// table is every route the server answers. Hooks (marked) answer 501
+// "not_enabled" while their Deps field is nil.
+func (s *Server) table() []route {
+	return []route{
+		// Pages.
+		{"GET /{$}", s.home},
+		{"GET /check", s.checkForm},
+		{"POST /check", s.checkSubmit},
+		{"POST /check/documents/{kind}", s.checkDocument}, // hook: Documents
+		{"GET /policies", s.policyList},
+		{"GET /policies/{id}", s.policyShow},
+		{"GET /compare", s.compare},
+		{"GET /about", s.about},
+		{"/", s.notFound},
+
+		// Operations.
+		{"GET /healthz", s.healthz},
+		{"GET /readyz", s.readyz},
+		{"GET /metrics", s.metricsz},
+
+		// JSON API.
+		{"GET /api/openapi.json", s.apiOpenAPI},
+		{"POST /api/v1/check", s.apiCheck},
+		{"GET /api/v1/policies", s.apiPolicies},
+		{"GET /api/v1/policies/{id}", s.apiPolicy},
+		{"GET /api/v1/schema/case", s.apiCaseSchema},
+		{"POST /api/v1/estimate", s.apiEstimate},         // hook: Estimator
+		{"POST /api/v1/deadlines", s.apiDeadlines},       // hook: Deadlines
+		{"POST /api/v1/documents/{kind}", s.apiDocument}, // hook: Documents
+		{"GET /api/v1/cases", s.apiCases},                // hook: Store
+		{"POST /api/v1/cases", s.apiCreateCase},          // hook: Store
+		{"GET /api/v1/cases/{id}", s.apiCase},            // hook: Store
+		{"GET /api/v1/cases/{id}/events", s.apiEvents},   // hook: Store
+		{"/api/", s.apiNotFound},
+	}
+}
+
+// routes builds the handler: the table on a ServeMux, the static files,
+// and the middleware every request passes through.
+func (s *Server) routes() http.Handler {
+	s.mux = http.NewServeMux()
+	for _, rt := range s.table() {
+		s.mux.Handle(rt.pattern, s.adapt(rt.handler))
+		s.metrics.addRoute(rt.pattern)
+	}
+	s.mux.Handle("GET /static/", s.static())
+	s.metrics.addRoute("GET /static/")
+	return chain(s.mux, s.observe, securityHeaders, s.recoverer)
+}
+
+// allowed returns the methods a path is served for, when the request's
+// own method is not one of them ("" when the path has no route at all),
+// by asking the mux which pattern each method would reach.
+func (s *Server) allowed(r *http.Request) string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pat := s.mux.Handler(probe); pat != "/" && pat != "/api/" {
+			allow = append(allow, m)
+		}
+	}
+	return strings.Join(allow, ", ")
+}

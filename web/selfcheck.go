@@ -1,0 +1,235 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/policy"
+)
+
+// The patient self-check: no account, nothing stored. The answers travel
+// with each request (as hidden fields on the result page), so "change my
+// answers" and the document downloads need no server state. The result is
+// a direct answer to the POST, marked no-store, rather than a redirect,
+// because a redirect would need the answers kept somewhere.
+
+// check judges a case: the one path from a case to a result, for the API
+// and the pages.
+func (s *Server) check(c *ketacover.Case, payer string, asOf ketacover.Date) (checkResult, error) {
+	f, err := policy.NewFacts(c, asOf)
+	if err != nil {
+		return checkResult{}, fmt.Errorf("build facts: %w", err)
+	}
+	ds := s.lib.Check(f, payer)
+	s.metrics.evaluated(ds)
+	return newCheckResult(c, payer, asOf, ds), nil
+}
+
+// homePage is the landing page.
+type homePage struct {
+	Policies int
+	Payers   int
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	n := 0
+	for _, p := range s.lib.Policies() {
+		if !p.Reference {
+			n++
+		}
+	}
+	payers := map[string]bool{}
+	for _, p := range s.lib.Policies() {
+		if !p.Reference {
+			payers[p.Payer] = true
+		}
+	}
+	return s.render(w, r, http.StatusOK, "home", "Will insurance pay for ketamine or Spravato?", "home", homePage{Policies: n, Payers: len(payers)})
+}
+
+func (s *Server) about(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, r, http.StatusOK, "about", "How ketacover works", "about", nil)
+}
+
+// formPage is the self-check form with everything its questions list.
+type formPage struct {
+	Form   *checkForm
+	Payers []string
+	Today  ketacover.Date
+
+	PlanTypes     any
+	States        any
+	Diagnoses     any
+	Confirmations any
+	Outcomes      any
+	Scales        any
+	Specialties   any
+	Others        any
+	Drugs         []string
+
+	Treatment  []question
+	Diagnosis  []question
+	Contra     []question
+	Substance  []question
+	Suicide    []question
+	Prescriber []question
+}
+
+func (s *Server) formPage(f *checkForm) formPage {
+	return formPage{
+		Form: f, Payers: s.payers, Today: s.today(),
+		PlanTypes: planTypeWords, States: states, Diagnoses: diagnoses, Confirmations: confirmations,
+		Outcomes: trialOutcomes, Scales: scaleWords, Specialties: specialties, Others: otherTreatments,
+		Drugs:     drugNames,
+		Treatment: treatmentQuestions, Diagnosis: diagnosisQuestions, Contra: contraQuestions,
+		Substance: substanceQuestions, Suicide: suicideQuestions, Prescriber: prescriberQuestions,
+	}
+}
+
+func (s *Server) checkForm(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, r, http.StatusOK, "check", "Self-check", "check", s.formPage(newCheckForm(nil)))
+}
+
+// checkSubmit answers the form: it adds a row, shows the form again to
+// change the answers, or judges the case.
+func (s *Server) checkSubmit(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return formError(err)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	f := newCheckForm(r.PostForm)
+	switch action := r.PostForm.Get("action"); action {
+	case "add-trial", "add-score", "add-psych":
+		f.addRow(action[len("add-"):])
+		return s.render(w, r, http.StatusOK, "check", "Self-check", "check", s.formPage(f))
+	case "edit":
+		return s.render(w, r, http.StatusOK, "check", "Self-check", "check", s.formPage(f))
+	case "", "check":
+	default:
+		return ketacover.Errorf(ketacover.EINVALID, "unknown action %q", action)
+	}
+	c, asOf := f.caseOf()
+	if len(f.Errors) > 0 {
+		return s.render(w, r, status(ketacover.EINVALID), "check", "Self-check: please check your answers", "check", s.formPage(f))
+	}
+	res, err := s.check(c, "", s.date(asOf))
+	if err != nil {
+		return err
+	}
+	p := newResultPage(res, f)
+	s.addHooks(r.Context(), &p, c)
+	return s.render(w, r, http.StatusOK, "result", "Your answer: "+p.Headline, "check", p)
+}
+
+// addHooks fills the sections that come from other packages. A hook's
+// problem is shown in its own section and never hides the answer.
+func (s *Server) addHooks(ctx context.Context, p *resultPage, c *ketacover.Case) {
+	if s.estimate != nil {
+		e, err := s.estimate.Estimate(ctx, c, p.AsOf)
+		if err != nil {
+			p.EstimateErr = s.hookError("estimate", err)
+		} else {
+			p.Estimate = e
+		}
+	}
+	if s.deadline != nil {
+		ds, err := s.deadline.Deadlines(ctx, c, p.AsOf)
+		if err != nil {
+			p.DeadlinesErr = s.hookError("deadlines", err)
+		} else {
+			p.Deadlines = ds
+		}
+	}
+}
+
+// hookError is what a page says about a hook's error; internal errors are
+// logged (without case facts) and not shown.
+func (s *Server) hookError(hook string, err error) string {
+	if ketacover.ErrorCode(err) == ketacover.EINTERNAL {
+		s.log.Error("hook failed", "hook", hook, "err", err.Error())
+		return "This part could not be worked out just now."
+	}
+	return ketacover.ErrorMessage(err)
+}
+
+// checkDocument writes a letter or the superbill for the answers posted.
+func (s *Server) checkDocument(w http.ResponseWriter, r *http.Request) error {
+	kind := DocumentKind(r.PathValue("kind"))
+	if !contains(docKindNames(), string(kind)) {
+		return ketacover.Errorf(ketacover.ENOTFOUND, "no document %q; the documents are %s", kind, docKindList())
+	}
+	if s.docs == nil {
+		return ketacover.Errorf(ENOTENABLED, "%ss are not switched on in this server yet, so no PDF can be made; the answer on the previous page still stands", kind.Label())
+	}
+	if err := r.ParseForm(); err != nil {
+		return formError(err)
+	}
+	f := newCheckForm(r.PostForm)
+	c, asOf := f.caseOf()
+	if len(f.Errors) > 0 {
+		return ketacover.Errorf(ketacover.EINVALID, "the answers sent with this request have problems; go back to the self-check and check them again")
+	}
+	res, err := s.check(c, "", s.date(asOf))
+	if err != nil {
+		return err
+	}
+	file, err := s.docs.Document(r.Context(), kind, c, res.Results)
+	if err != nil {
+		return err
+	}
+	return writeFile(w, file)
+}
+
+// writeFile sends a generated document as a download.
+func writeFile(w http.ResponseWriter, f *File) error {
+	h := w.Header()
+	ct := f.ContentType
+	if ct == "" {
+		ct = "application/pdf"
+	}
+	h.Set("Content-Type", ct)
+	h.Set("Content-Length", strconv.Itoa(len(f.Data)))
+	h.Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", f.Name))
+	h.Set("Cache-Control", "no-store")
+	_, err := w.Write(f.Data)
+	return err
+}
+
+func docKindNames() []string {
+	out := make([]string, len(DocumentKinds))
+	for i, k := range DocumentKinds {
+		out[i] = string(k)
+	}
+	return out
+}
+
+func docKindList() string {
+	s := ""
+	for i, k := range DocumentKinds {
+		if i > 0 {
+			s += ", "
+		}
+		s += string(k)
+	}
+	return s
+}
+
+// formError reports a form that could not be read.
+func formError(err error) error {
+	if code, _ := classify(err); code == ETOOLARGE {
+		return err
+	}
+	return ketacover.Errorf(ketacover.EINVALID, "the form could not be read: %v", err)
+}
+
+// notFound answers paths no route matches, or a known path with the wrong
+// method.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
+	if allow := s.allowed(r); allow != "" {
+		return &methodError{err: ketacover.Errorf(EMETHOD, "%s is not allowed here; use %s", r.Method, allow), allow: allow}
+	}
+	return ketacover.Errorf(ketacover.ENOTFOUND, "there is no page at %s", r.URL.Path)
+}
