@@ -5,16 +5,18 @@ import (
 
 	"github.com/go-pdf/fpdf"
 	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/gobolditalic"
-	"golang.org/x/image/font/gofont/goitalic"
 	"golang.org/x/image/font/gofont/goregular"
 )
 
 // The PDF text face is the Go font family (BSD-licensed, from
 // golang.org/x/image/font/gofont), embedded so that "—", "≥", "§" and the
-// other non-ASCII characters of letters print as they read. The Go fonts
-// lack the check and cross marks; those come from ZapfDingbats, one of the
-// 14 standard PDF fonts every viewer has, so nothing more is embedded.
+// other non-ASCII characters of letters print as they read. Only Regular
+// and Bold are embedded: fpdf parses, identifies and subsets every embedded
+// face anew for each document, about a third of the time a letter takes,
+// so italic is drawn as Regular (or Bold) slanted, as browsers do for a
+// face without an italic. The Go fonts lack the check and cross marks;
+// those come from ZapfDingbats, one of the 14 standard PDF fonts every
+// viewer has, so nothing more is embedded.
 
 // faceStyle is a style of the text face: a bit set of bold and italic.
 type faceStyle uint8
@@ -24,12 +26,16 @@ const (
 	styleItalic
 )
 
-// fpdfStyle is the style string fpdf uses for s.
-func (s faceStyle) fpdfStyle() string {
-	return [...]string{"", "B", "I", "BI"}[s&3]
-}
+// face is the index of the embedded face that draws s: 0 Regular, 1 Bold.
+func (s faceStyle) face() int { return int(s & styleBold) }
 
-var faceTTF = [4][]byte{goregular.TTF, gobold.TTF, goitalic.TTF, gobolditalic.TTF}
+// fpdfStyle is the style string fpdf uses for the face that draws s.
+func (s faceStyle) fpdfStyle() string { return [...]string{"", "B"}[s.face()] }
+
+// italicSlant is the slant of italic text, in degrees.
+const italicSlant = 11
+
+var faceTTF = [2][]byte{goregular.TTF, gobold.TTF}
 
 // faceFamily and symbolFamily are the fpdf family names.
 const (
@@ -41,12 +47,12 @@ const (
 // fonts. The layout measures with them instead of asking fpdf, whose
 // measuring needs a selected font and writes font changes into the page.
 type metrics struct {
-	fonts   [4]*ttf
-	ascii   [4][128]float64
+	fonts   [2]*ttf
+	ascii   [2][128]float64
 	symbols map[byte]float64 // ZapfDingbats widths by code
 
 	mu   sync.Mutex
-	wide map[rune]*[4]float64 // nil entry: not in every style of the face
+	wide map[rune]*[2]float64 // nil entry: not in both faces
 }
 
 var (
@@ -56,7 +62,7 @@ var (
 
 func loadMetrics() *metrics {
 	metricsOnce.Do(func() {
-		m := &metrics{wide: map[rune]*[4]float64{}, symbols: map[byte]float64{}}
+		m := &metrics{wide: map[rune]*[2]float64{}, symbols: map[byte]float64{}}
 		for i, b := range faceTTF {
 			f, err := parseTTF(b)
 			if err != nil {
@@ -83,11 +89,11 @@ func loadMetrics() *metrics {
 }
 
 // width returns the advance of r in style s in thousandths of an em, and
-// whether every style of the face has a glyph for it (so a word keeps its
-// glyphs when emphasis changes).
+// whether both faces have a glyph for it (so a word keeps its glyphs when
+// emphasis changes).
 func (m *metrics) width(s faceStyle, r rune) (float64, bool) {
 	if r >= 0x20 && r < 0x7f {
-		return m.ascii[s&3][r], true
+		return m.ascii[s.face()][r], true
 	}
 	if r < 0xa0 || r > 0xffff {
 		// C1 controls have no glyph; fpdf's width table stops at U+FFFF.
@@ -97,7 +103,7 @@ func (m *metrics) width(s faceStyle, r rune) (float64, bool) {
 	defer m.mu.Unlock()
 	w, ok := m.wide[r]
 	if !ok {
-		w = new([4]float64)
+		w = new([2]float64)
 		for i, f := range m.fonts {
 			if w[i] = f.advance(r); w[i] < 0 {
 				w = nil
@@ -109,7 +115,7 @@ func (m *metrics) width(s faceStyle, r rune) (float64, bool) {
 	if w == nil {
 		return 0, false
 	}
-	return w[s&3], true
+	return w[s.face()], true
 }
 
 // dingbats maps the Unicode Dingbats the Go fonts lack to their code in

@@ -44,7 +44,8 @@ var (
 	colorUnk    = rgb{107, 78, 0}
 )
 
-// PDF renders d as a PDF on US Letter paper: the Go fonts embedded (subset),
+// PDF renders d as a PDF on US Letter paper: Go Regular and Go Bold embedded
+// (subset; italic is Regular slanted),
 // "Page N of M" and d.Running at the foot of every page, tables that repeat
 // their header row on each page they span. The output is deterministic: the
 // creation date is the letter's date (or 2000-01-01 when it has none) and the
@@ -68,7 +69,7 @@ type pdfWriter struct {
 	m     *metrics
 	nums  map[string]int
 	y     float64 // top of the next line on the current page
-	added [4]bool // face styles embedded so far
+	added [2]bool // faces embedded so far
 	color rgb     // the text colour set last
 }
 
@@ -84,6 +85,10 @@ func newPDFWriter(d *Doc, nums map[string]int) *pdfWriter {
 	f.SetCreationDate(created)
 	f.SetModificationDate(created)
 	f.SetCatalogSort(true)
+	// Page streams stay uncompressed: fpdf allocates a fresh zlib
+	// compressor (about 1 MB) per stream, which costs a letter more time
+	// than the 7 KB or so each page would save. Fonts are still compressed.
+	f.SetCompression(false)
 	f.SetCreator("ketacover", false)
 	f.SetTitle(clean(d.Title), true)
 	f.SetAuthor(clean(d.Author), true)
@@ -125,12 +130,11 @@ func (p *pdfWriter) setFont(pc piece) {
 		p.f.SetFont(symbolFamily, "", pc.size)
 		return
 	}
-	st := pc.style & 3
-	if !p.added[st] {
-		p.f.AddUTF8FontFromBytes(faceFamily, st.fpdfStyle(), faceTTF[st])
-		p.added[st] = true
+	if i := pc.style.face(); !p.added[i] {
+		p.f.AddUTF8FontFromBytes(faceFamily, pc.style.fpdfStyle(), faceTTF[i])
+		p.added[i] = true
 	}
-	p.f.SetFont(faceFamily, st.fpdfStyle(), pc.size)
+	p.f.SetFont(faceFamily, pc.style.fpdfStyle(), pc.size)
 }
 
 // words lays out t at size points in style base.
@@ -176,7 +180,14 @@ func (p *pdfWriter) drawLine(l []word, x, y, size float64, color rgb) {
 			p.setColor(color)
 		}
 		p.setFont(cur)
-		p.f.Text(segX, base, string(seg))
+		if cur.style&styleItalic != 0 && !cur.symbol {
+			p.f.TransformBegin()
+			p.f.TransformSkewX(italicSlant, segX, base)
+			p.f.Text(segX, base, string(seg))
+			p.f.TransformEnd()
+		} else {
+			p.f.Text(segX, base, string(seg))
+		}
 		seg, active = seg[:0], false
 	}
 	same := func(a, b piece) bool {
