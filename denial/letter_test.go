@@ -377,3 +377,15 @@ func TestReadLetterEmpty(t *testing.T) {
 		t.Errorf("empty letter: %+v", l)
 	}
 }
+
+// Text without spaces is cut into bounded pieces; a run of bytes that are
+// not UTF-8 (found by fuzzing: it made the cutting loop stand still) must
+// not stop the reader.
+func TestReadLetterLongRuns(t *testing.T) {
+	for _, text := range []string{strings.Repeat("\xbd", 5000), strings.Repeat("a", 5000), "x " + strings.Repeat("é", 3000)} {
+		l := denial.ReadLetter(text)
+		if len(l.Classes) != 0 {
+			t.Errorf("classes from noise: %v", l.Classes)
+		}
+	}
+}

@@ -119,8 +119,11 @@ func splitParagraph(p string, starts []lineStart) []sentence {
 			for len(s) > maxSentence { // not prose: cut it so that no rule runs on megabytes
 				cut := strings.LastIndexByte(s[:maxSentence], ' ')
 				if cut <= 0 {
+					// No space: cut at a rune boundary, at most three bytes back
+					// (a rune is at most four bytes; invalid bytes have no
+					// boundary, and the cut must still move forward).
 					cut = maxSentence
-					for cut > 0 && !utf8.RuneStart(s[cut]) {
+					for cut > maxSentence-3 && !utf8.RuneStart(s[cut]) {
 						cut--
 					}
 				}
