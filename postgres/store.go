@@ -56,10 +56,12 @@ func insertCase(ctx context.Context, tx pgx.Tx, sc *ketacover.StoredCase, source
 		return fmt.Errorf("create case %s: encode: %w", sc.ID, err)
 	}
 	c := &sc.Case
-	_, err = tx.Exec(ctx, `INSERT INTO cases (id, created, actor, source, payer, plan_type, therapy, patient_state, case_json)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		sc.ID, sc.Created, sc.Actor, source, normPayer(c.Plan.Payer), string(c.Plan.Type),
-		string(c.Therapy.Drug), normState(c.Patient.State), string(doc))
+	_, err = tx.Exec(ctx, `INSERT INTO cases (id, created, actor, source, patient_name, patient_state,
+			payer, payer_key, plan_type, plan_state, network, benefit, therapy, indication, case_json)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		sc.ID, sc.Created, sc.Actor, source, c.Patient.Name, c.Patient.State,
+		c.Plan.Payer, normPayer(c.Plan.Payer), string(c.Plan.Type), c.Plan.State, c.Plan.Network, c.Plan.Benefit,
+		string(c.Therapy.Drug), string(c.Therapy.Indication), string(doc))
 	if pgCode(err) == "23505" { // unique_violation
 		return ketacover.Errorf(ketacover.ECONFLICT, "case %s already exists", sc.ID)
 	}
@@ -133,7 +135,7 @@ func findCases(ctx context.Context, tx pgx.Tx, f ketacover.CaseFilter) ([]*ketac
 		return fmt.Sprintf("$%d", len(args))
 	}
 	if f.Payer != nil {
-		where = append(where, "payer = "+arg(normPayer(*f.Payer)))
+		where = append(where, "payer_key = "+arg(normPayer(*f.Payer)))
 	}
 	if f.State != nil {
 		where = append(where, "patient_state = "+arg(normState(*f.State)))
@@ -290,16 +292,20 @@ func scanEvent(rows pgx.Rows, e *ketacover.Event) error {
 	e.Kind = ketacover.EventKind(kind)
 	e.Date = ketacover.DateOf(date)
 	e.Recorded = e.Recorded.UTC()
-	if err := decodeDetails(details, &e.Details); err != nil {
+	if err := decodeDetails([]byte(details), &e.Details); err != nil {
 		return fmt.Errorf("event %d of case %s: %w", e.Seq, e.CaseID, err)
 	}
 	return nil
 }
 
 // Timelines calls fn with every case (oldest first) and its events in
-// order, all read from one snapshot. fn's error stops the walk and is
-// returned unchanged. fn may call the store (another connection serves
-// it), but its writes are not in the snapshot being walked.
+// order, all read from one snapshot. Each case is its summary, read from
+// columns without decoding its document: ID, Created, Actor, and of the
+// case its ID, Patient.Name and State, Plan.Payer, Type, State, Network and
+// Benefit, Therapy.Drug and Indication; call Case for the rest. fn's error
+// stops the walk and is returned unchanged. fn may call the store (another
+// connection serves it), but its writes are not in the snapshot being
+// walked.
 //
 // A connection reads one result at a time, so the events are read first,
 // grouped by case, and the cases streamed after them.
@@ -326,13 +332,13 @@ func (d *DB) Timelines(ctx context.Context, fn func(*ketacover.StoredCase, []ket
 		}
 		// fn runs while the cases are read; its own calls to the store
 		// take another connection from the pool.
-		cases, err := tx.Query(ctx, `SELECT `+caseColumns+` FROM cases ORDER BY num`)
+		cases, err := tx.Query(ctx, `SELECT `+summaryColumns+` FROM cases ORDER BY num`)
 		if err != nil {
 			return fmt.Errorf("timelines: %w", err)
 		}
 		defer cases.Close()
 		for cases.Next() {
-			sc, err := scanCase(cases)
+			sc, err := scanSummary(cases)
 			if err != nil {
 				return fmt.Errorf("timelines: %w", err)
 			}
@@ -345,4 +351,23 @@ func (d *DB) Timelines(ctx context.Context, fn func(*ketacover.StoredCase, []ket
 		}
 		return nil
 	})
+}
+
+// summaryColumns are the columns scanSummary reads, in order.
+const summaryColumns = `id, created, actor, patient_name, patient_state, payer, plan_type, plan_state, network, benefit, therapy, indication`
+
+func scanSummary(rows pgx.Rows) (*ketacover.StoredCase, error) {
+	var sc ketacover.StoredCase
+	c := &sc.Case
+	var planType, drug, indication string
+	if err := rows.Scan(&sc.ID, &sc.Created, &sc.Actor, &c.Patient.Name, &c.Patient.State, &c.Plan.Payer,
+		&planType, &c.Plan.State, &c.Plan.Network, &c.Plan.Benefit, &drug, &indication); err != nil {
+		return nil, err
+	}
+	sc.Created = sc.Created.UTC()
+	c.ID = sc.ID
+	c.Plan.Type = ketacover.PlanType(planType)
+	c.Therapy.Drug = ketacover.Therapy(drug)
+	c.Therapy.Indication = ketacover.Indication(indication)
+	return &sc, nil
 }

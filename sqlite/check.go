@@ -1,9 +1,10 @@
 package sqlite
 
-// This file is the same in package postgres, apart from the package name:
-// both engines must accept and refuse exactly the same input (the
-// conformance suite in storetest checks that they do). Adapters never
-// import each other, so the few lines are copied rather than shared.
+// This file is the same in packages sqlite and postgres but for the package
+// name: both engines must accept and refuse exactly the same input (the
+// conformance suite in storetest checks that they do, and a test in each
+// package checks the two files match). Adapters never import each other, so
+// the few lines are copied rather than shared.
 
 import (
 	"crypto/rand"
@@ -210,14 +211,229 @@ func encodeDetails(d ketacover.Details) (string, error) {
 	return string(b), nil
 }
 
-func decodeDetails(s string, d *ketacover.Details) error {
-	if s == emptyDetails || s == "" {
+// decodeDetails decodes an event's stored details into the zero d. The
+// JSON encodeDetails writes is read by a small scanner (a deadline listing
+// reads tens of thousands, and encoding/json costs microseconds each);
+// anything it does not expect goes to encoding/json, so the result is
+// always what json.Unmarshal gives (FuzzDecodeDetails checks that).
+func decodeDetails(b []byte, d *ketacover.Details) error {
+	if string(b) == emptyDetails || len(b) == 0 {
 		return nil
 	}
-	if err := json.Unmarshal([]byte(s), d); err != nil {
+	if fastDetails(b, d) {
+		return nil
+	}
+	*d = ketacover.Details{}
+	if err := json.Unmarshal(b, d); err != nil {
 		return fmt.Errorf("decode event details: %w", err)
 	}
 	return nil
+}
+
+// fastDetails decodes the JSON object in b into d and reports whether it
+// could: only the known keys, spelled as encoding/json writes them, with
+// strings free of escapes, plain integers, booleans, dates and string
+// arrays, and no whitespace.
+func fastDetails(b []byte, d *ketacover.Details) bool {
+	s := scanner{b: b}
+	if !s.byte('{') {
+		return false
+	}
+	if s.byte('}') {
+		return s.end()
+	}
+	for {
+		key, ok := s.str()
+		if !ok || !s.byte(':') {
+			return false
+		}
+		switch key {
+		case "method":
+			d.Method, ok = s.str()
+		case "reference":
+			d.Reference, ok = s.str()
+		case "units":
+			d.Units, ok = s.int()
+		case "start":
+			d.Start, ok = s.date()
+		case "end":
+			d.End, ok = s.date()
+		case "codes":
+			d.Codes, ok = s.strs()
+		case "reason":
+			d.Reason, ok = s.str()
+		case "denial_class":
+			d.DenialClass, ok = s.str()
+		case "carc":
+			d.CARC, ok = s.strs()
+		case "rarc":
+			d.RARC, ok = s.strs()
+		case "group":
+			d.Group, ok = s.str()
+		case "level":
+			d.Level, ok = s.int()
+		case "expedited":
+			d.Expedited, ok = s.bool()
+		case "outcome":
+			d.Outcome, ok = s.str()
+		case "amount_cents":
+			var n int
+			n, ok = s.int()
+			d.AmountCents = int64(n)
+		case "payer":
+			d.Payer, ok = s.str()
+		case "agency":
+			d.Agency, ok = s.str()
+		default:
+			return false
+		}
+		if !ok {
+			return false
+		}
+		if s.byte('}') {
+			return s.end()
+		}
+		if !s.byte(',') {
+			return false
+		}
+	}
+}
+
+// scanner reads the narrow JSON fastDetails accepts.
+type scanner struct {
+	b []byte
+	i int
+}
+
+func (s *scanner) byte(c byte) bool {
+	if s.i < len(s.b) && s.b[s.i] == c {
+		s.i++
+		return true
+	}
+	return false
+}
+
+func (s *scanner) end() bool { return s.i == len(s.b) }
+
+// str reads a string with no escapes, no control characters and valid
+// UTF-8 (encoding/json would rewrite invalid UTF-8).
+func (s *scanner) str() (string, bool) {
+	if !s.byte('"') {
+		return "", false
+	}
+	start := s.i
+	for s.i < len(s.b) {
+		switch c := s.b[s.i]; {
+		case c == '"':
+			v := s.b[start:s.i]
+			s.i++
+			if !utf8.Valid(v) {
+				return "", false
+			}
+			return string(v), true
+		case c == '\\' || c < 0x20:
+			return "", false
+		}
+		s.i++
+	}
+	return "", false
+}
+
+// int reads an integer in JSON's grammar that fits in 32 bits, the range
+// every integer field holds on every platform.
+func (s *scanner) int() (int, bool) {
+	neg := s.byte('-')
+	start := s.i
+	n := 0
+	for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
+		n = n*10 + int(s.b[s.i]-'0')
+		s.i++
+		if s.i-start > 9 {
+			return 0, false
+		}
+	}
+	digits := s.i - start
+	if digits == 0 || (digits > 1 && s.b[start] == '0') {
+		return 0, false
+	}
+	if s.i < len(s.b) && (s.b[s.i] == '.' || s.b[s.i] == 'e' || s.b[s.i] == 'E') {
+		return 0, false
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+func (s *scanner) bool() (bool, bool) {
+	for _, w := range [...]string{"true", "false"} {
+		if len(s.b)-s.i >= len(w) && string(s.b[s.i:s.i+len(w)]) == w {
+			s.i += len(w)
+			return w == "true", true
+		}
+	}
+	return false, false
+}
+
+func (s *scanner) date() (*ketacover.Date, bool) {
+	v, ok := s.str()
+	if !ok {
+		return nil, false
+	}
+	d, ok := parseDate(v)
+	if !ok {
+		return nil, false
+	}
+	return &d, true
+}
+
+// strs reads an array of strings; [] is an empty, non-nil slice, as
+// encoding/json makes it.
+func (s *scanner) strs() ([]string, bool) {
+	if !s.byte('[') {
+		return nil, false
+	}
+	out := []string{}
+	if s.byte(']') {
+		return out, true
+	}
+	for {
+		v, ok := s.str()
+		if !ok {
+			return nil, false
+		}
+		out = append(out, v)
+		if s.byte(']') {
+			return out, true
+		}
+		if !s.byte(',') {
+			return nil, false
+		}
+	}
+}
+
+// parseDate reads a YYYY-MM-DD calendar date in years 1 to 9999, without
+// the cost of time.Parse (Timelines reads tens of thousands).
+func parseDate(s string) (ketacover.Date, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return ketacover.Date{}, false
+	}
+	num := func(s string) int {
+		n := 0
+		for i := range len(s) {
+			c := s[i]
+			if c < '0' || c > '9' {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	d := ketacover.Date{Year: num(s[:4]), Month: time.Month(num(s[5:7])), Day: num(s[8:])}
+	if d.Year < 1 || d.Month < 1 || d.Month > 12 || d.Day < 1 || d.Day > 31 || ketacover.NewDate(d.Year, d.Month, d.Day) != d {
+		return ketacover.Date{}, false
+	}
+	return d, true
 }
 
 // storedTime is how the stores keep a moment: UTC, to the microsecond

@@ -150,9 +150,11 @@ func (d *DB) dsn(path string, busy time.Duration) string {
 	// journal_mode(wal) lets readers run beside a writer; synchronous(full)
 	// makes a returned commit durable across power loss, not only across a
 	// crash of this process; temp_store(memory) keeps sort spills out of
-	// (otherwise unencrypted-by-a-random-key) temporary files.
+	// temporary files; cache_size(-16384) gives each connection up to
+	// 16 MiB of page cache, enough to walk 10,000 cases' timelines without
+	// reading a page twice.
 	enc += "_pragma=busy_timeout(" + strconv.FormatInt(busy.Milliseconds(), 10) + ")" +
-		"&_pragma=foreign_keys(1)&_pragma=journal_mode(wal)&_pragma=synchronous(full)&_pragma=temp_store(memory)"
+		"&_pragma=foreign_keys(1)&_pragma=journal_mode(wal)&_pragma=synchronous(full)&_pragma=temp_store(memory)&_pragma=cache_size(-16384)"
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + enc
 }
 

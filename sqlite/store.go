@@ -67,21 +67,33 @@ func insertCase(ctx context.Context, tx *sql.Tx, sc *ketacover.StoredCase, sourc
 		return fmt.Errorf("create case %s: encode: %w", sc.ID, err)
 	}
 	c := &sc.Case
-	_, err = tx.ExecContext(ctx, `INSERT INTO cases (id, created, actor, source, payer, plan_type, therapy, patient_state, case_json)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		sc.ID, sc.Created.UnixMicro(), sc.Actor, source, normPayer(c.Plan.Payer), string(c.Plan.Type),
-		string(c.Therapy.Drug), normState(c.Patient.State), string(doc))
+	res, err := tx.ExecContext(ctx, `INSERT INTO cases (id, created, actor, source, patient_name, patient_state,
+			payer, payer_key, plan_type, plan_state, network, benefit, therapy, indication)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		sc.ID, sc.Created.UnixMicro(), sc.Actor, source, c.Patient.Name, c.Patient.State,
+		c.Plan.Payer, normPayer(c.Plan.Payer), string(c.Plan.Type), c.Plan.State, c.Plan.Network, c.Plan.Benefit,
+		string(c.Therapy.Drug), string(c.Therapy.Indication))
 	if errors.Is(err, sqlite3.CONSTRAINT_UNIQUE) || errors.Is(err, sqlite3.CONSTRAINT_PRIMARYKEY) {
 		return ketacover.Errorf(ketacover.ECONFLICT, "case %s already exists", sc.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("create case %s: %w", sc.ID, err)
 	}
+	num, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("create case %s: %w", sc.ID, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO case_docs (num, case_json) VALUES (?, ?)`, num, string(doc)); err != nil {
+		return fmt.Errorf("create case %s: %w", sc.ID, err)
+	}
 	return nil
 }
 
-// caseColumns are the columns scanCase reads, in order.
-const caseColumns = `id, created, actor, case_json`
+// caseColumns are the columns scanCase reads, in order, from caseFrom.
+const (
+	caseColumns = `c.id, c.created, c.actor, d.case_json`
+	caseFrom    = `cases c JOIN case_docs d ON d.num = c.num`
+)
 
 func scanCase(row interface{ Scan(...any) error }) (*ketacover.StoredCase, error) {
 	var (
@@ -114,7 +126,7 @@ func (d *DB) Case(ctx context.Context, id string) (*ketacover.StoredCase, error)
 }
 
 func findCase(ctx context.Context, tx *sql.Tx, id string) (*ketacover.StoredCase, error) {
-	sc, err := scanCase(tx.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id))
+	sc, err := scanCase(tx.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM `+caseFrom+` WHERE c.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ketacover.Errorf(ketacover.ENOTFOUND, "no case %s", id)
 	}
@@ -147,15 +159,15 @@ func findCases(ctx context.Context, tx *sql.Tx, f ketacover.CaseFilter) ([]*keta
 	var where []string
 	var args []any
 	if f.Payer != nil {
-		where, args = append(where, "payer = ?"), append(args, normPayer(*f.Payer))
+		where, args = append(where, "c.payer_key = ?"), append(args, normPayer(*f.Payer))
 	}
 	if f.State != nil {
-		where, args = append(where, "patient_state = ?"), append(args, normState(*f.State))
+		where, args = append(where, "c.patient_state = ?"), append(args, normState(*f.State))
 	}
 	if f.Therapy != nil {
-		where, args = append(where, "therapy = ?"), append(args, string(*f.Therapy))
+		where, args = append(where, "c.therapy = ?"), append(args, string(*f.Therapy))
 	}
-	q := `SELECT ` + caseColumns + ` FROM cases`
+	q := `SELECT ` + caseColumns + ` FROM ` + caseFrom
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, " AND ")
 	}
@@ -163,7 +175,7 @@ func findCases(ctx context.Context, tx *sql.Tx, f ketacover.CaseFilter) ([]*keta
 	if f.Limit > 0 {
 		limit = f.Limit
 	}
-	q += ` ORDER BY created DESC, num DESC LIMIT ? OFFSET ?`
+	q += ` ORDER BY c.created DESC, c.num DESC LIMIT ? OFFSET ?`
 	args = append(args, limit, f.Offset)
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -311,102 +323,9 @@ func scanEvent(rows *sql.Rows, e *ketacover.Event) error {
 	if e.Date, ok = parseDate(date); !ok {
 		return fmt.Errorf("event %d of case %s: stored date %q is not YYYY-MM-DD", e.Seq, e.CaseID, date)
 	}
-	if err := decodeDetails(details, &e.Details); err != nil {
+	if err := decodeDetails([]byte(details), &e.Details); err != nil {
 		return fmt.Errorf("event %d of case %s: %w", e.Seq, e.CaseID, err)
 	}
 	return nil
 }
 
-// parseDate reads the YYYY-MM-DD the store writes, without the cost of
-// time.Parse (Timelines reads tens of thousands).
-func parseDate(s string) (ketacover.Date, bool) {
-	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
-		return ketacover.Date{}, false
-	}
-	num := func(s string) int {
-		n := 0
-		for i := range len(s) {
-			c := s[i]
-			if c < '0' || c > '9' {
-				return -1
-			}
-			n = n*10 + int(c-'0')
-		}
-		return n
-	}
-	y, m, dd := num(s[:4]), num(s[5:7]), num(s[8:])
-	if y < 1 || m < 1 || m > 12 || dd < 1 || dd > 31 {
-		return ketacover.Date{}, false
-	}
-	return ketacover.Date{Year: y, Month: time.Month(m), Day: dd}, true
-}
-
-// Timelines calls fn with every case (oldest first) and its events in
-// order, all read from one snapshot. fn's error stops the walk and is
-// returned unchanged. fn may call the store (another connection serves
-// it), but its writes are not in the snapshot being walked.
-func (d *DB) Timelines(ctx context.Context, fn func(*ketacover.StoredCase, []ketacover.Event) error) error {
-	tx, err := d.db.BeginTx(ctx, readOnly)
-	if err != nil {
-		return fmt.Errorf("timelines: %w", err)
-	}
-	defer tx.Rollback()
-	if err := walkTimelines(ctx, tx, fn); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-// walkTimelines merges two ordered scans, cases by id and events by
-// (case_id, seq), both read straight from their unique indexes, so each
-// row is read once and memory holds one timeline at a time.
-func walkTimelines(ctx context.Context, tx *sql.Tx, fn func(*ketacover.StoredCase, []ketacover.Event) error) error {
-	cases, err := tx.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases ORDER BY id`)
-	if err != nil {
-		return fmt.Errorf("timelines: %w", err)
-	}
-	defer cases.Close()
-	events, err := tx.QueryContext(ctx, `SELECT `+eventColumns+` FROM events ORDER BY case_id, seq`)
-	if err != nil {
-		return fmt.Errorf("timelines: %w", err)
-	}
-	defer events.Close()
-	var (
-		next    ketacover.Event // the first event not yet handed out
-		hasNext = events.Next()
-		es      []ketacover.Event
-	)
-	if hasNext {
-		if err := scanEvent(events, &next); err != nil {
-			return err
-		}
-	}
-	for cases.Next() {
-		sc, err := scanCase(cases)
-		if err != nil {
-			return fmt.Errorf("timelines: %w", err)
-		}
-		es = nil // fn may keep the slice: start a new one
-		for hasNext && next.CaseID <= sc.ID {
-			if next.CaseID == sc.ID {
-				es = append(es, next)
-			}
-			next = ketacover.Event{}
-			if hasNext = events.Next(); hasNext {
-				if err := scanEvent(events, &next); err != nil {
-					return err
-				}
-			}
-		}
-		if err := fn(sc, es); err != nil {
-			return err
-		}
-	}
-	if err := cases.Err(); err != nil {
-		return fmt.Errorf("timelines: %w", err)
-	}
-	if err := events.Err(); err != nil {
-		return fmt.Errorf("timelines: %w", err)
-	}
-	return nil
-}

@@ -496,11 +496,36 @@ func testConcurrentAppends(t *testing.T, s ketacover.Store) {
 	}
 }
 
+// Summary returns the part of a stored case that Timelines passes: its
+// identity and the summary kept in columns (patient name and state; plan
+// payer, type, state, network and benefit; therapy drug and indication).
+// Decoding every case's whole document would alone take longer than a
+// deadline listing over 10,000 cases may.
+func Summary(sc *ketacover.StoredCase) *ketacover.StoredCase {
+	c := sc.Case
+	return &ketacover.StoredCase{
+		ID: sc.ID, Created: sc.Created, Actor: sc.Actor,
+		Case: ketacover.Case{
+			ID:      c.ID,
+			Patient: ketacover.Patient{Name: c.Patient.Name, State: c.Patient.State},
+			Plan: ketacover.Plan{
+				Payer: c.Plan.Payer, Type: c.Plan.Type, State: c.Plan.State,
+				Network: c.Plan.Network, Benefit: c.Plan.Benefit,
+			},
+			Therapy: ketacover.TherapyRequest{Drug: c.Therapy.Drug, Indication: c.Therapy.Indication},
+		},
+	}
+}
+
 func testTimelines(t *testing.T, s ketacover.Store) {
 	want := map[string][]ketacover.Event{}
 	cases := map[string]*ketacover.StoredCase{}
 	for i := range 12 {
-		sc := MustCreate(t, s, SampleCase(i))
+		c := SampleCase(i)
+		if i%2 == 0 {
+			c.Plan.State, c.Plan.Network, c.Plan.Benefit = "NY", "out-of-network", "pharmacy"
+		}
+		sc := MustCreate(t, s, c)
 		cases[sc.ID] = sc
 		want[sc.ID] = nil
 		for _, e := range SampleEvents(sc.ID, i, i%6) { // 0 to 5 events
@@ -513,8 +538,8 @@ func testTimelines(t *testing.T, s ketacover.Store) {
 		if _, dup := got[c.ID]; dup {
 			t.Errorf("case %s visited twice", c.ID)
 		}
-		if diff := cmp.Diff(cases[c.ID], c); diff != "" {
-			t.Errorf("case %s (-want +got):\n%s", c.ID, diff)
+		if diff := cmp.Diff(Summary(cases[c.ID]), c); diff != "" {
+			t.Errorf("case %s summary (-want +got):\n%s", c.ID, diff)
 		}
 		got[c.ID] = es
 		return nil

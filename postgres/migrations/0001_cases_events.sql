@@ -1,8 +1,8 @@
--- Cases and their timelines. The columns a list filter or a timeline fold
--- reads (payer, plan type, therapy, patient state) are kept beside the
--- case's JSON so that neither has to decode it to select. JSON is kept as
--- json (its text as written), not jsonb: it is read back whole, never
--- queried into.
+-- Cases and their timelines. The case's summary (who, which plan, which
+-- therapy: what a list filter or a deadline fold reads) is kept in columns
+-- beside the case's JSON, so that neither has to decode 10,000 documents.
+-- JSON is kept as json (its text as written), not jsonb: it is read back
+-- whole, never queried into.
 
 CREATE TABLE cases (
 	num           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, -- insertion order: ties in created sort by it
@@ -10,14 +10,20 @@ CREATE TABLE cases (
 	created       timestamptz NOT NULL,
 	actor         text        NOT NULL,
 	source        text        NOT NULL,
-	payer         text        NOT NULL, -- trimmed, lower case: the filter's form
+	patient_name  text        NOT NULL,
+	patient_state text        NOT NULL,
+	payer         text        NOT NULL,
+	payer_key     text        NOT NULL, -- payer trimmed, in lower case: the filter's form
 	plan_type     text        NOT NULL,
+	plan_state    text        NOT NULL,
+	network       text        NOT NULL,
+	benefit       text        NOT NULL,
 	therapy       text        NOT NULL,
-	patient_state text        NOT NULL, -- upper case
+	indication    text        NOT NULL,
 	case_json     json        NOT NULL
 );
 
-CREATE INDEX cases_payer ON cases (payer, num);
+CREATE INDEX cases_payer ON cases (payer_key, num);
 CREATE INDEX cases_state ON cases (patient_state, num);
 
 -- Events are appended, never changed: the timeline is the audit trail.

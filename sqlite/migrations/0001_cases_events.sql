@@ -1,7 +1,8 @@
--- Cases and their timelines. The columns a list filter or a timeline fold
--- reads (payer, plan type, therapy, patient state) are kept beside the
--- case's JSON so that neither has to decode it to select. Times are UTC
--- microseconds since 1970 (as PostgreSQL keeps them); dates are YYYY-MM-DD.
+-- Cases and their timelines. The case's summary (who, which plan, which
+-- therapy: what a list filter or a deadline fold reads) is kept in columns,
+-- so that neither has to decode 10,000 documents.
+-- Times are UTC microseconds since 1970 (as PostgreSQL keeps them); dates
+-- are YYYY-MM-DD.
 
 CREATE TABLE cases (
 	num           INTEGER PRIMARY KEY,      -- insertion order: ties in created sort by it
@@ -9,14 +10,27 @@ CREATE TABLE cases (
 	created       INTEGER NOT NULL,
 	actor         TEXT    NOT NULL,
 	source        TEXT    NOT NULL,
-	payer         TEXT    NOT NULL,         -- trimmed, lower case: the filter's form
+	patient_name  TEXT    NOT NULL,
+	patient_state TEXT    NOT NULL,
+	payer         TEXT    NOT NULL,
+	payer_key     TEXT    NOT NULL,         -- payer trimmed, in lower case: the filter's form
 	plan_type     TEXT    NOT NULL,
+	plan_state    TEXT    NOT NULL,
+	network       TEXT    NOT NULL,
+	benefit       TEXT    NOT NULL,
 	therapy       TEXT    NOT NULL,
-	patient_state TEXT    NOT NULL,         -- upper case
-	case_json     TEXT    NOT NULL
+	indication    TEXT    NOT NULL
 ) STRICT;
 
-CREATE INDEX cases_payer ON cases (payer, num);
+-- The case document (JSON) lives apart, keyed by the case's row number, so
+-- that a walk over every case's summary reads a few pages, not every
+-- document.
+CREATE TABLE case_docs (
+	num       INTEGER PRIMARY KEY REFERENCES cases (num),
+	case_json TEXT    NOT NULL
+) STRICT;
+
+CREATE INDEX cases_payer ON cases (payer_key, num);
 CREATE INDEX cases_state ON cases (patient_state, num);
 
 -- Events are appended, never changed: the timeline is the audit trail.

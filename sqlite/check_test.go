@@ -1,0 +1,71 @@
+package sqlite
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/storetest"
+)
+
+// FuzzDecodeDetails checks decodeDetails against encoding/json: whenever
+// json.Unmarshal accepts the input, decodeDetails gives the same Details,
+// and it fails exactly when json.Unmarshal does.
+func FuzzDecodeDetails(f *testing.F) {
+	for i := range 8 {
+		for _, e := range storetest.SampleEvents("c", i, 5) {
+			b, _ := json.Marshal(e.Details)
+			f.Add(b)
+		}
+	}
+	for _, s := range []string{
+		`{}`, `{"units":-0}`, `{"units":01}`, `{"units":1.0}`, `{"units":2147483648}`, `{"codes":[]}`,
+		`{"codes":null}`, `{"reason":"a\u00e9\"b"}`, `{"Method":"fax"}`, `{"method":"fax","method":"x"}`,
+		`{"start":"2024-02-30"}`, `{"start":"0000-01-01"}`, `{"expedited":true}`, `{"expedited":truex}`,
+		`{"reason":"\xff"}`, `{ "units":1}`, `{"units":1}x`, `{"amount_cents":9007199254740993}`,
+		`{"outcome":"<b>&</b>"}`, `{"level":2,"expedited":false,"unknown":1}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var want ketacover.Details
+		werr := json.Unmarshal(b, &want)
+		var got ketacover.Details
+		gerr := decodeDetails(b, &got)
+		if string(b) == emptyDetails || len(b) == 0 {
+			return // stored "no details": never decoded
+		}
+		if (werr == nil) != (gerr == nil) {
+			t.Fatalf("%q: json.Unmarshal error %v, decodeDetails error %v", b, werr, gerr)
+		}
+		if werr == nil {
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("%q (-json +decodeDetails):\n%s", b, diff)
+			}
+		}
+	})
+}
+
+// TestDetailsRoundTrip encodes every field and reads it back on the fast
+// path, so the fast path is known to cover what encodeDetails writes.
+func TestDetailsRoundTrip(t *testing.T) {
+	d := ketacover.NewDate(2024, 2, 29)
+	full := ketacover.Details{
+		Method: "x12-278", Reference: "PA-1", Units: 8, Start: &d, End: &d, Codes: []string{"S0013"},
+		Reason: "not medically necessary", DenialClass: "medical-necessity", CARC: []string{"50"}, RARC: []string{"N115", "M127"},
+		Group: "CO", Level: 2, Expedited: true, Outcome: ketacover.Overturned, AmountCents: 123456, Payer: "Aetna", Agency: "TDI",
+	}
+	b, err := encodeDetails(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got ketacover.Details
+	if !fastDetails([]byte(b), &got) {
+		t.Fatalf("fast path refused what encodeDetails wrote: %s", b)
+	}
+	if diff := cmp.Diff(full, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
