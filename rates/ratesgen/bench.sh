@@ -32,10 +32,14 @@ run() {
 	shift
 	sync
 	/usr/bin/time -v -o "$dir/time.txt" "$@" > "$dir/out.txt" 2> "$dir/err.txt" || true
-	local wall rss
+	local wall rss cpu
 	wall=$(grep 'Elapsed (wall' "$dir/time.txt" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+	cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$dir/time.txt")
 	rss=$(grep 'Maximum resident' "$dir/time.txt" | awk '{print $NF}')
-	printf '%-34s %8.2f s %8.0f MB/s %8.0f MiB peak   load %s\n' "$name" "$wall" "$(echo "$size / $wall / 1000000" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)"
+	# MB/s is of uncompressed JSON per wall second; MB/cpu-s per second of
+	# CPU (user + system, all threads), which a loaded machine disturbs less.
+	printf '%-32s %7.1f s wall %7.0f MB/s  %7.1f s cpu %6.0f MB/cpu-s %6.0f MiB peak  load %s\n' "$name" "$wall" \
+		"$(echo "$size / $wall / 1000000" | bc -l)" "$cpu" "$(echo "$size / $cpu / 1000000" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)"
 }
 
 cat "$json" > /dev/null # warm the page cache
