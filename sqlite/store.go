@@ -328,4 +328,3 @@ func scanEvent(rows *sql.Rows, e *ketacover.Event) error {
 	}
 	return nil
 }
-

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"context"
+	"flag"
+
+	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/postgres"
+	"github.com/ketacover/ketacover/sqlite"
+)
+
+// dbUsage is the help text of --db, for every command that reads or writes
+// stored cases.
+const dbUsage = "the case database: a SQLite file, or postgres://… for a PostgreSQL server (default $KETACOVER_DB, else $XDG_DATA_HOME/ketacover/ketacover.db or ~/.local/share/ketacover/ketacover.db)"
+
+// dbFlag defines --db on fs.
+func dbFlag(fs *flag.FlagSet) *string { return fs.String("db", "", dbUsage) }
+
+// openStore opens the case store named by dsn (the --db value; "" when the
+// flag was not given), else by KETACOVER_DB, else the default SQLite file,
+// applying any pending migrations. postgres:// and postgresql:// DSNs open
+// PostgreSQL; anything else is a SQLite file, encrypted with
+// KETACOVER_DB_KEY when that is set.
+func openStore(ctx context.Context, e *env, dsn string) (ketacover.Store, error) {
+	if dsn == "" {
+		dsn = e.getenv("KETACOVER_DB")
+	}
+	key := e.getenv("KETACOVER_DB_KEY")
+	if postgres.IsDSN(dsn) {
+		if key != "" {
+			return nil, ketacover.Errorf(ketacover.EINVALID, "KETACOVER_DB_KEY encrypts SQLite files only; a PostgreSQL database is encrypted at rest by its server's storage: unset KETACOVER_DB_KEY to use %s", "a postgres:// database")
+		}
+		return postgres.Open(ctx, dsn, postgres.Options{Now: e.now})
+	}
+	if dsn == "" {
+		var err error
+		if dsn, err = sqlite.DefaultPath(e.getenv); err != nil {
+			return nil, err
+		}
+	}
+	return sqlite.Open(ctx, dsn, sqlite.Options{Key: key, Now: e.now})
+}
