@@ -222,3 +222,33 @@ func TestLargeInput(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentRender renders from several goroutines at once: the shared
+// font metrics and templates must be safe for concurrent use (run with
+// -race) and every rendering must give the same bytes.
+func TestConcurrentRender(t *testing.T) {
+	want, err := sampleDoc().PDF()
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			d := &Doc{Blocks: []Block{Para(Plain("Ελληνικά Кириллица ✓ naïve"))}}
+			if _, err := d.PDF(); err != nil {
+				errs <- err
+				return
+			}
+			got, err := sampleDoc().PDF()
+			if err == nil && !bytes.Equal(got, want) {
+				err = fmt.Errorf("concurrent rendering differs")
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
