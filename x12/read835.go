@@ -52,11 +52,15 @@ func Read835(r io.Reader, h Handler835) (Summary835, error) {
 }
 
 type decoder835 struct {
-	x   *Reader
-	h   Handler835
-	in  *interner
-	ar  arena
-	sum Summary835
+	x  *Reader
+	h  Handler835
+	in *interner
+	ar arena
+	// last holds, per call site, the string it returned last time: a
+	// remittance repeats the same codes and names claim after claim, and a
+	// comparison is cheaper than the interner's hash.
+	last [numSites]string
+	sum  Summary835
 
 	isaControl, gsControl, gsVersion string
 
@@ -121,7 +125,7 @@ func (d *decoder835) segment(s Segment) error {
 			d.x.AddProblem(s, "LQ outside a service line")
 			return nil
 		}
-		d.svc.Remarks = append(d.svc.Remarks, Remark{Code: d.in.str(s.Element(2)), List: d.in.str(s.Element(1)), Segment: "LQ"})
+		d.svc.Remarks = append(d.svc.Remarks, Remark{Code: d.str(0, s.Element(2)), List: d.str(1, s.Element(1)), Segment: "LQ"})
 	case "NM1":
 		d.nm1(s)
 	case "MOA":
@@ -133,11 +137,11 @@ func (d *decoder835) segment(s Segment) error {
 		if err := d.flush(); err != nil {
 			return err
 		}
-		d.lx, d.party = d.in.str(s.Element(1)), nil
+		d.lx, d.party = d.str(2, s.Element(1)), nil
 	case "BPR":
 		d.bpr(s)
 	case "TRN":
-		d.rm.Trace = Trace{Type: d.in.str(s.Element(1)), Number: d.ar.str(s.Element(2)), Originator: d.in.str(s.Element(3))}
+		d.rm.Trace = Trace{Type: d.str(3, s.Element(1)), Number: d.ar.str(s.Element(2)), Originator: d.str(4, s.Element(3))}
 	case "N1":
 		d.n1(s)
 	case "N3":
@@ -149,7 +153,7 @@ func (d *decoder835) segment(s Segment) error {
 	case "N4":
 		if d.party != nil && !d.open {
 			d.party.Address.City = d.ar.str(s.Element(1))
-			d.party.Address.State = d.in.str(s.Element(2))
+			d.party.Address.State = d.str(5, s.Element(2))
 			d.party.Address.Postal = d.ar.str(s.Element(3))
 		}
 	case "PER":
@@ -243,14 +247,14 @@ func (d *decoder835) startClaim(s Segment) {
 	d.open, d.svc, d.party = true, nil, nil
 	c.Remittance, c.Segment, c.Offset, c.HeaderNumber = d.rm, s.Number, s.Offset, d.lx
 	c.PatientControlNumber = d.ar.str(s.Element(1))
-	c.Status = d.in.str(s.Element(2))
+	c.Status = d.str(6, s.Element(2))
 	c.Billed = d.cents(s, 3, "CLP03 total claim charge")
 	c.Paid = d.cents(s, 4, "CLP04 claim payment")
 	c.PatientResponsibility = d.optCents(s, 5, "CLP05 patient responsibility")
-	c.FilingIndicator = d.in.str(s.Element(6))
+	c.FilingIndicator = d.str(7, s.Element(6))
 	c.PayerClaimNumber = d.ar.str(s.Element(7))
-	c.FacilityCode = d.in.str(s.Element(8))
-	c.FrequencyCode = d.in.str(s.Element(9))
+	c.FacilityCode = d.str(8, s.Element(8))
+	c.FrequencyCode = d.str(9, s.Element(9))
 	if len(c.PatientControlNumber) == 0 {
 		d.x.AddProblem(s, "CLP01 patient control number is empty")
 	}
@@ -266,12 +270,12 @@ func (d *decoder835) startService(s Segment) {
 	d.procedure(s, 1, &v.Procedure)
 	v.Billed = d.cents(s, 2, "SVC02 line charge")
 	v.Paid = d.cents(s, 3, "SVC03 line payment")
-	v.RevenueCode = d.in.str(s.Element(4))
-	v.Units = d.in.str(s.Element(5))
+	v.RevenueCode = d.str(10, s.Element(4))
+	v.Units = d.str(11, s.Element(5))
 	if len(s.Element(6)) > 0 {
 		d.procedure(s, 6, &v.Submitted)
 	}
-	v.SubmittedUnits = d.in.str(s.Element(7))
+	v.SubmittedUnits = d.str(12, s.Element(7))
 }
 
 // procedure reads a composite procedure (SVC01, SVC06): qualifier, code,
@@ -282,12 +286,12 @@ func (d *decoder835) procedure(s Segment, i int, p *Procedure) {
 		j++
 		switch {
 		case j == 1:
-			p.Qualifier = d.in.str(c)
+			p.Qualifier = d.str(13, c)
 		case j == 2:
-			p.Code = d.in.str(c)
+			p.Code = d.str(14, c)
 		case j <= 6:
 			if len(c) > 0 {
-				p.Modifiers = append(p.Modifiers, d.in.str(c))
+				p.Modifiers = append(p.Modifiers, d.str(15, c))
 			}
 		case j == 7:
 			p.Description = string(c)
@@ -301,7 +305,7 @@ func (d *decoder835) procedure(s Segment, i int, p *Procedure) {
 // cas appends the CAS triplets (reason, amount, quantity at elements 2-4,
 // 5-7 ... 17-19) to as.
 func (d *decoder835) cas(s Segment, as []Adjustment) []Adjustment {
-	g := d.in.str(s.Element(1))
+	g := d.str(16, s.Element(1))
 	switch g {
 	case "CO", "PR", "OA", "PI", "CR":
 	default:
@@ -320,7 +324,7 @@ func (d *decoder835) cas(s Segment, as []Adjustment) []Adjustment {
 		if err != nil {
 			d.x.AddProblem(s, "CAS%02d adjustment amount %q: %v", i+1, clip(s.Element(i+1)), err)
 		}
-		as = append(as, Adjustment{Group: g, Reason: d.in.str(reason), Amount: amt, Quantity: d.in.str(s.Element(i + 2))})
+		as = append(as, Adjustment{Group: g, Reason: d.str(17, reason), Amount: amt, Quantity: d.str(18, s.Element(i+2))})
 		n++
 	}
 	if n == 0 {
@@ -361,7 +365,7 @@ func (d *decoder835) dtm(s Segment) {
 		case "050":
 			d.claim.Received = dt
 		default:
-			d.claim.Dates = append(d.claim.Dates, Dated{Qualifier: d.in.str(q), Date: dt})
+			d.claim.Dates = append(d.claim.Dates, Dated{Qualifier: d.str(19, q), Date: dt})
 		}
 	default:
 		if string(q) == "405" {
@@ -371,7 +375,7 @@ func (d *decoder835) dtm(s Segment) {
 }
 
 func (d *decoder835) ref(s Segment) {
-	r := Ref{Qualifier: d.in.str(s.Element(1)), Value: d.ar.str(s.Element(2))}
+	r := Ref{Qualifier: d.str(20, s.Element(1)), Value: d.ar.str(s.Element(2))}
 	switch {
 	case d.svc != nil:
 		if r.Qualifier == "6R" {
@@ -389,7 +393,7 @@ func (d *decoder835) ref(s Segment) {
 }
 
 func (d *decoder835) amt(s Segment) {
-	a := Amount{Qualifier: d.in.str(s.Element(1)), Amount: d.cents(s, 2, "AMT02 amount")}
+	a := Amount{Qualifier: d.str(21, s.Element(1)), Amount: d.cents(s, 2, "AMT02 amount")}
 	switch {
 	case d.svc != nil:
 		d.svc.Amounts = append(d.svc.Amounts, a)
@@ -402,8 +406,8 @@ func (d *decoder835) nm1(s Segment) {
 	if !d.open {
 		return
 	}
-	e := Entity{Code: d.in.str(s.Element(1)), Last: d.in.str(s.Element(3)), First: d.in.str(s.Element(4)),
-		Middle: d.in.str(s.Element(5)), IDQualifier: d.in.str(s.Element(8)), ID: d.ar.str(s.Element(9))}
+	e := Entity{Code: d.str(22, s.Element(1)), Last: d.str(23, s.Element(3)), First: d.str(24, s.Element(4)),
+		Middle: d.str(25, s.Element(5)), IDQualifier: d.str(26, s.Element(8)), ID: d.ar.str(s.Element(9))}
 	switch e.Code {
 	case "QC":
 		d.claim.Patient = e
@@ -423,18 +427,18 @@ func (d *decoder835) remarks(s Segment, seg string, from, to int) {
 	}
 	for i := from; i <= to; i++ {
 		if c := s.Element(i); len(c) > 0 {
-			d.claim.Remarks = append(d.claim.Remarks, Remark{Code: d.in.str(c), List: "HE", Segment: seg})
+			d.claim.Remarks = append(d.claim.Remarks, Remark{Code: d.str(27, c), List: "HE", Segment: seg})
 		}
 	}
 }
 
 func (d *decoder835) bpr(s Segment) {
 	p := &d.rm.Payment
-	p.Handling = d.in.str(s.Element(1))
+	p.Handling = d.str(28, s.Element(1))
 	p.Amount = d.cents(s, 2, "BPR02 total payment")
-	p.CreditDebit = d.in.str(s.Element(3))
-	p.Method = d.in.str(s.Element(4))
-	p.Format = d.in.str(s.Element(5))
+	p.CreditDebit = d.str(29, s.Element(3))
+	p.Method = d.str(30, s.Element(4))
+	p.Format = d.str(31, s.Element(5))
 	if b := s.Element(16); len(b) > 0 {
 		dt, err := ParseDate(b)
 		if err != nil {
@@ -458,7 +462,7 @@ func (d *decoder835) n1(s Segment) {
 		d.party = nil
 		return
 	}
-	*p = Party{Name: d.ar.str(s.Element(2)), IDQualifier: d.in.str(s.Element(3)), ID: d.ar.str(s.Element(4))}
+	*p = Party{Name: d.ar.str(s.Element(2)), IDQualifier: d.str(32, s.Element(3)), ID: d.ar.str(s.Element(4))}
 	d.party = p
 }
 
@@ -466,10 +470,10 @@ func (d *decoder835) per(s Segment) {
 	if d.party == nil || d.open {
 		return
 	}
-	c := Contact{Function: d.in.str(s.Element(1)), Name: d.ar.str(s.Element(2))}
+	c := Contact{Function: d.str(33, s.Element(1)), Name: d.ar.str(s.Element(2))}
 	for i := 3; i+1 <= s.Len(); i += 2 {
 		if len(s.Element(i)) > 0 {
-			c.Numbers = append(c.Numbers, Ref{Qualifier: d.in.str(s.Element(i)), Value: d.ar.str(s.Element(i + 1))})
+			c.Numbers = append(c.Numbers, Ref{Qualifier: d.str(34, s.Element(i)), Value: d.ar.str(s.Element(i + 1))})
 		}
 	}
 	d.party.Contacts = append(d.party.Contacts, c)
@@ -491,7 +495,7 @@ func (d *decoder835) plb(s Segment) {
 		}
 		d.rm.ProviderAdjustments = append(d.rm.ProviderAdjustments, ProviderAdjustment{
 			Provider: provider, FiscalPeriod: period,
-			Reason: d.in.str(s.Component(i, 1)), Reference: d.ar.str(s.Component(i, 2)),
+			Reason: d.str(35, s.Component(i, 1)), Reference: d.ar.str(s.Component(i, 2)),
 			Amount: d.cents(s, i+1, fmt.Sprintf("PLB%02d adjustment amount", i+1)),
 		})
 	}
@@ -518,6 +522,19 @@ func (d *decoder835) optCents(s Segment, i int, what string) int64 {
 		return 0
 	}
 	return d.cents(s, i, what)
+}
+
+const numSites = 36
+
+// str returns the string for b at call site i: the one it returned last
+// time when b is the same, else the interned one.
+func (d *decoder835) str(i int, b []byte) string {
+	if c := &d.last[i]; *c == string(b) {
+		return *c
+	}
+	v := d.in.str(b)
+	d.last[i] = v
+	return v
 }
 
 // interner returns one shared string for each distinct short code (group
