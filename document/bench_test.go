@@ -63,6 +63,7 @@ func BenchmarkPDFFontFloor(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		f := fpdf.New("P", "mm", "Letter", "")
+		f.SetCompression(false) // as PDF does
 		f.AddPage()
 		for _, st := range []faceStyle{0, styleBold} {
 			f.AddUTF8FontFromBytes(faceFamily, st.fpdfStyle(), faceTTF[st.face()])
