@@ -16,7 +16,7 @@ const batchSize = 1024
 
 // maxSeen bounds the per-item duplicate set; past it, duplicates within
 // one enormous item may be written twice rather than memory growing.
-const maxSeen = 1 << 20
+const maxSeen = 1 << 18
 
 // inNetworkArray reads the in_network array item by item.
 func (s *scanner) inNetworkArray() error {

@@ -61,7 +61,10 @@ func Create(path string) (Output, error) {
 	t := tempFile{name: tmp.Name(), f: tmp, dst: path}
 	switch format {
 	case Parquet:
-		return &parquetOut{tempFile: t, w: parquet.NewGenericWriter[Rate](tmp, parquet.Compression(&parquet.Zstd))}, nil
+		// Row groups of 64Ki rows: parquet-go buffers a whole row group in
+		// memory, and by default a file is one row group.
+		w := parquet.NewGenericWriter[Rate](tmp, parquet.Compression(&parquet.Zstd), parquet.MaxRowsPerRowGroup(1<<16))
+		return &parquetOut{tempFile: t, w: w}, nil
 	case CSV:
 		o := &csvOut{tempFile: t, w: csv.NewWriter(tmp)}
 		if err := o.w.Write(columns); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -98,6 +99,12 @@ func runRatesScan(ctx context.Context, e *env, args []string) error {
 	o, err := rates.Create(*out)
 	if err != nil {
 		return err
+	}
+	if e.getenv("GOMEMLIMIT") == "" {
+		// The scan's live memory is a few tens of MiB whatever the file
+		// size; a soft limit keeps the garbage collector from letting the
+		// heap double past it (the target is under 128 MB resident).
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(96 << 20))
 	}
 	var pr rates.Progress
 	stop := progress(e.stderr, &pr, *quiet)

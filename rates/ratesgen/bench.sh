@@ -7,7 +7,8 @@
 # times, with peak memory from /usr/bin/time -v: gzip -dc, ketacover rates
 # scan (plain and gzip, codes only and codes + NPI) and, when
 # /tmp/peers/bin/mrfparse exists, mrfparse's pipeline served over loopback
-# HTTP (it only reads URLs). Nothing is written inside the repository.
+# HTTP (it only reads URLs). SKIP_PEERS=1 runs ketacover alone. Nothing is
+# written inside the repository.
 set -euo pipefail
 dir=${1:-/tmp/ratesbench}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -43,14 +44,14 @@ run() {
 }
 
 cat "$json" > /dev/null # warm the page cache
-run "gzip -dc > /dev/null" sh -c "gzip -dc '$json.gz' > /dev/null"
+[ -n "${SKIP_PEERS:-}" ] || run "gzip -dc > /dev/null" sh -c "gzip -dc '$json.gz' > /dev/null"
 run "ketacover plain --codes" "$dir/ketacover" rates scan "$json" --codes $codes -o "$dir/r1.parquet" --quiet
 run "ketacover plain --codes --npi" "$dir/ketacover" rates scan "$json" --codes $codes --npi $npi -o "$dir/r2.parquet" --quiet
 run "ketacover gzip --codes" "$dir/ketacover" rates scan "$json.gz" --codes $codes -o "$dir/r3.parquet" --quiet
 run "ketacover gzip --codes --npi" "$dir/ketacover" rates scan "$json.gz" --codes $codes --npi $npi -o "$dir/r4.parquet" --quiet
 grep wrote "$dir/out.txt" || true
 
-if [ -x /tmp/peers/bin/mrfparse ]; then
+if [ -z "${SKIP_PEERS:-}" ] && [ -x /tmp/peers/bin/mrfparse ]; then
 	printf 'billing_code,description,plain_language_description\n' > "$dir/services.csv"
 	for c in ${codes//,/ }; do printf '%s,x,x\n' "$c" >> "$dir/services.csv"; done
 	(cd "$dir" && exec python3 -m http.server 8765 --bind 127.0.0.1 > /dev/null 2>&1) &
