@@ -18,6 +18,9 @@ type Missing struct {
 // refuse to send an incomplete letter. A zero DateLine date counts as a blank
 // labelled "date of letter".
 func (d *Doc) Blanks() []Missing {
+	if d == nil {
+		return nil
+	}
 	var out []Missing
 	d.walk(func(l loc, t Text) {
 		for _, r := range t {

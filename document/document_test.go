@@ -94,6 +94,16 @@ func TestBlanksRendered(t *testing.T) {
 	}
 }
 
+func TestBlanksNil(t *testing.T) {
+	var d *Doc
+	if b := d.Blanks(); b != nil {
+		t.Errorf("nil Doc: Blanks() = %v, want nil", b)
+	}
+	if b := (&Doc{Blocks: []Block{Para(Plain("complete"))}}).Blanks(); b != nil {
+		t.Errorf("complete Doc: Blanks() = %v, want nil", b)
+	}
+}
+
 func TestBlanksZeroDate(t *testing.T) {
 	d := &Doc{Blocks: []Block{DateLine{}, Para(Plain("x"))}}
 	want := []Missing{{dateLabel, "date line (block 1)"}}
