@@ -31,6 +31,7 @@ func commands() []command {
 		{"help-contacts", "who regulates a plan and where free help is, for a state and plan type", "help-contacts STATE PLAN-TYPE [--json]", runHelpContacts},
 		{"era", "read an X12 835 remittance: claims, adjustments, denial class and next action", eraUsage, runEra},
 		{"denial", "read a denial letter (text or PDF): reasons, policy, dates, numbers, deadline, expedited", denialUsage, runDenial},
+		{"letter", "write a letter of medical necessity, PA packet, appeal, external review, P2P sheet, superbill or GFE", letterUsage, runLetter},
 		{"backup", "copy the live SQLite case database to a file (encrypted when the database is)", backupUsage, runBackup},
 	}
 }
