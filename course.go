@@ -19,7 +19,7 @@ const (
 
 // Price is what one unit of a billing code costs, per network.
 type Price struct {
-	Code        string   `yaml:"code" json:"code" desc:"CPT or HCPCS code, e.g. 96365, J3490, G2083"`
+	Code        string   `yaml:"code,omitempty" json:"code" desc:"CPT or HCPCS code, e.g. 96365, J3490, G2083 (on a line's own price, default the line's code)"`
 	Description string   `yaml:"description,omitempty" json:"description,omitempty"`
 	Part        BillPart `yaml:"part" json:"part" desc:"what the code pays for: the drug, the service (administration, observation) or both bundled" enum:"drug,service,bundled"`
 	Billed      Cents    `yaml:"billed" json:"billed" desc:"the provider's charge per unit, in dollars"`

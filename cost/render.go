@@ -42,7 +42,9 @@ func (e *Estimate) Text() string {
 		if note := scenarioNote[sc.Scenario]; note != "" {
 			b.WriteString(note + "\n")
 		}
-		if sc.Scenario != ScenarioSelfPay {
+		// Self-pay is simple arithmetic; it is spelled out only when it is
+		// the whole estimate (no benefits given).
+		if sc.Scenario != ScenarioSelfPay || len(e.Scenarios) == 1 {
 			if w := sc.working(); w != "" {
 				b.WriteString("\n" + w)
 			}
@@ -160,6 +162,13 @@ func (sc *ScenarioCost) working() string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "How session %d (%s) was worked out:\n", c.Number, c.Date)
+	if sc.Scenario == ScenarioSelfPay {
+		for _, ln := range c.Lines {
+			fmt.Fprintf(&b, "  %s × %d: cash price %s a unit = %s\n", ln.Code, ln.Units, ln.Share.Billed/ketacover.Cents(ln.Units), ln.Share.PatientPays)
+		}
+		fmt.Fprintf(&b, "  you pay %s; a cash payment goes to no deductible or out-of-pocket maximum\n", c.PatientPays)
+		return b.String()
+	}
 	for _, ln := range c.Lines {
 		for _, s := range ln.Share.Working(ln.Code, ln.Units) {
 			b.WriteString("  " + s + "\n")

@@ -72,6 +72,8 @@ func TestCheckExamples(t *testing.T) {
 		"esketamine-uhc-mdsi":                    exitOK,
 		"esketamine-ohio-medicaid-continuation":  exitOK,
 		"ketamine-iv-aetna-no-policy":            exitNo,
+		"esketamine-ppo-estimate":                exitMoreInfo,
+		"ketamine-iv-self-pay":                   exitNo,
 	}
 	files, err := filepath.Glob("../../examples/cases/*.yaml")
 	if err != nil || len(files) < 8 {

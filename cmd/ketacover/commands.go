@@ -32,6 +32,10 @@ func commands() []command {
 		{"era", "read an X12 835 remittance: claims, adjustments, denial class and next action", eraUsage, runEra},
 		{"denial", "read a denial letter (text or PDF): reasons, policy, dates, numbers, deadline, expedited", denialUsage, runDenial},
 		{"letter", "write a letter of medical necessity, PA packet, appeal, external review, P2P sheet, superbill or GFE", letterUsage, runLetter},
+		{"estimate", "estimate a course's cost per session: in network, out of network with a superbill, self-pay", estimateUsage, runEstimate},
+		{"pay", "ways to pay for a course: financing, sliding scale, HSA/FSA, manufacturer savings, trials, fundraiser", payUsage, runPay},
+		{"trials", "fetch, import and search ketamine and esketamine clinical trials near a ZIP code", trialsUsage, runTrials},
+		{"zips", "update the ZIP code centroids from a Census ZCTA Gazetteer file", zipsUsage, runZips},
 		{"backup", "copy the live SQLite case database to a file (encrypted when the database is)", backupUsage, runBackup},
 	}
 }
