@@ -156,7 +156,7 @@ func (f *checkForm) Error(key string) string { return f.Errors[key] }
 func (f *checkForm) Hidden() [][2]string {
 	var out [][2]string
 	for _, k := range sortedKeys(f.vals) {
-		if k == "action" || !formKey.MatchString(k) {
+		if k == "action" || !formKey.MatchString(k) || !f.shown(k) {
 			continue
 		}
 		for _, v := range f.vals[k] {
@@ -166,6 +166,29 @@ func (f *checkForm) Hidden() [][2]string {
 		}
 	}
 	return out
+}
+
+// shown reports whether a row field belongs to a row the form shows
+// (answers for rows beyond the limits are dropped, not carried along).
+func (f *checkForm) shown(key string) bool {
+	group, rest, ok := strings.Cut(key, ".")
+	if !ok {
+		return true
+	}
+	idx, _, _ := strings.Cut(rest, ".")
+	i, err := strconv.Atoi(idx)
+	if err != nil {
+		return false
+	}
+	switch group {
+	case "trial":
+		return i < f.Trials
+	case "score":
+		return i < f.Scores
+	case "psych":
+		return i < f.Psych
+	}
+	return false
 }
 
 // formKey matches the field names the form uses.
