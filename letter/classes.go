@@ -271,13 +271,21 @@ func (b *builder) answerPriorAuth() {
 	runs = append(runs, first...)
 	runs = append(runs, document.Plain(". I ask for authorization retroactive to that date. It was not obtained beforehand because "),
 		document.Blank("why authorization was not obtained before treatment"),
-		document.Plain(fmt.Sprintf(". %s met the plan's criteria on that date", b.whoCap())))
-	if b.den.has(denial.MedicalNecessity) {
-		runs = append(runs, document.Plain(", as shown above."))
-	} else {
-		runs = append(runs, document.Plain(", as the enclosed letter of medical necessity shows."))
+		document.Plain("."))
+	d := b.d
+	switch {
+	case b.den.has(denial.MedicalNecessity):
+		runs = append(runs, document.Plain(fmt.Sprintf(" %s met the plan's criteria on that date, as shown under the plan's reason of medical necessity.", b.whoCap())))
+		b.para(runs...)
+	case d.Policy.Stance.Covers() && len(d.Criteria) > 0:
+		runs = append(runs, document.Plain(fmt.Sprintf(" Had the request been made in advance, it would have met %s; for each criterion, the policy's section and the facts in the record:", b.policyName())))
+		b.para(runs...)
+		b.add(b.checklist(fmt.Sprintf("%s — criteria for %s", policyOwner(d.Policy), indicationName(b.c.Therapy.Indication)), nil))
+		b.notMetSection()
+	default:
+		runs = append(runs, document.Plain(" The enclosed letter of medical necessity sets out why the treatment was medically necessary."))
+		b.para(runs...)
 	}
-	b.para(runs...)
 }
 
 // authorizationOnFile is the reference of an approval on the case's

@@ -145,28 +145,42 @@ func (b *builder) leafFacts(r ketacover.CriterionResult) []document.Text {
 	return out
 }
 
-// groupFacts lists a group's options as facts, indented by depth.
+// groupFacts lists a group's options as facts, indented by depth: each
+// with its mark, its full text, its section when it differs from the
+// group's, and the facts that decide it. When a group of alternatives is
+// met, the options that did not decide it are listed after as also
+// accepted, so that every criterion's text still appears.
 func (b *builder) groupFacts(n *critNode, indent string) []document.Text {
 	var out []document.Text
 	met := n.r.Result == ketacover.Met && n.r.Kind == "any"
-	shown := 0
+	option := func(k *critNode, mk string) document.Text {
+		text := strings.TrimSuffix(k.r.Text, ".")
+		if k.r.Kind != "criterion" {
+			text = groupText(k.r)
+		}
+		line := document.Text{document.Plain(fmt.Sprintf("%s%s %s", indent, mk, text))}
+		if k.r.Section != "" && k.r.Section != n.r.Section {
+			line = append(line, document.Plain(" ("+k.r.Section+")"))
+		}
+		return line
+	}
+	var rest []*critNode
 	for _, k := range n.kids {
 		if met && k.r.Result != ketacover.Met {
+			rest = append(rest, k)
 			continue
 		}
-		shown++
+		line := option(k, mark(k.r.Result))
 		if k.r.Kind != "criterion" {
-			line := document.Text{document.Plain(fmt.Sprintf("%s%s %s:", indent, mark(k.r.Result), groupText(k.r)))}
-			out = append(out, line)
+			out = append(out, append(line, document.Plain(":")))
 			out = append(out, b.groupFacts(k, indent+"  ")...)
 			continue
 		}
-		line := document.Text{document.Plain(fmt.Sprintf("%s%s %s", indent, mark(k.r.Result), strings.TrimSuffix(k.r.Text, ".")))}
 		facts := factText(k.r.Reason)
+		for i := range facts {
+			facts[i] = lowerFirst(facts[i])
+		}
 		if len(facts) > 0 {
-			for i := range facts {
-				facts[i] = lowerFirst(facts[i])
-			}
 			line = append(line, document.Plain(": "+strings.Join(facts, "; ")))
 		}
 		if k.r.Result == ketacover.Unknown {
@@ -176,14 +190,16 @@ func (b *builder) groupFacts(n *critNode, indent string) []document.Text {
 		}
 		out = append(out, line)
 	}
-	if met && shown < len(n.kids) {
-		var rest []string
-		for _, k := range n.kids {
-			if k.r.Result != ketacover.Met {
-				rest = append(rest, strings.TrimSuffix(groupText(k.r), "."))
+	if len(rest) > 0 {
+		out = append(out, document.PlainText(indent+"The policy accepts any one of these; it also accepts:"))
+		for _, k := range rest {
+			out = append(out, option(k, "–"))
+			if k.r.Kind != "criterion" {
+				for _, l := range k.leaves() {
+					out = append(out, document.PlainText(indent+"  – "+strings.TrimSuffix(l.Text, ".")))
+				}
 			}
 		}
-		out = append(out, document.PlainText(indent+"(The policy accepts any one of these; it also lists: "+strings.Join(rest, "; ")+".)"))
 	}
 	return out
 }
