@@ -34,11 +34,11 @@ type apiCase struct {
 	ctype    string
 	body     string
 	status   int
-	code     string                         // for errors: the JSON error code
+	code     string                          // for errors: the JSON error code
 	check    func(t *testing.T, body string) // more checks on a success
-	pattern  string                         // the route that must answer
-	hooks    bool                           // serve with every hook on
-	brokenDB bool                           // the store fails every call
+	pattern  string                          // the route that must answer
+	hooks    bool                            // serve with every hook on
+	brokenDB bool                            // the store fails every call
 }
 
 // TestAPI calls every API and operational route with good and bad input,
