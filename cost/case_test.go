@@ -1,11 +1,14 @@
 package cost
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/casefile"
 )
 
 func intp(n int) *int                { return &n }
@@ -169,4 +172,56 @@ func TestFromCaseErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzEstimateCase feeds arbitrary case files through the whole estimate
+// path: whatever the case loader accepts must either be refused by
+// FromCase or EstimateCourse with an EINVALID error naming a field, or be
+// estimated with totals that add up and shares that are never negative;
+// payment options must never fail on an estimate.
+func FuzzEstimateCase(f *testing.F) {
+	seeds, _ := filepath.Glob("../examples/cases/*.yaml")
+	for _, s := range seeds {
+		if b, err := os.ReadFile(s); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(`plan: {payer: x, type: individual, benefits: {coverage: family, embedded: true, in_network: {deductible: "500", family_deductible: "1000", coinsurance: 30%, family_oop_max: "6000"}}}
+therapy: {drug: ketamine-iv, indication: trd, sessions: 9, start_date: 2026-12-20, prices: [{code: "96365", part: service, billed: "700", allowed: "450"}]}`))
+	today := ketacover.MustDate("2026-11-27")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := casefile.Parse("fuzz.yaml", data)
+		if err != nil {
+			return
+		}
+		r, _, err := FromCase(c, today)
+		if err != nil {
+			if ketacover.ErrorCode(err) != ketacover.EINVALID {
+				t.Fatalf("FromCase: code %q for %v", ketacover.ErrorCode(err), err)
+			}
+			return
+		}
+		e, err := EstimateCourse(r)
+		if err != nil {
+			if ketacover.ErrorCode(err) != ketacover.EINVALID {
+				t.Fatalf("EstimateCourse: code %q for %v", ketacover.ErrorCode(err), err)
+			}
+			return
+		}
+		for _, sc := range e.Scenarios {
+			var sum Totals
+			for _, s := range sc.Sessions {
+				if s.PatientPays < 0 || s.PlanPays < 0 {
+					t.Fatalf("%s session %d: patient %s, plan %s", sc.Scenario, s.Number, s.PatientPays, s.PlanPays)
+				}
+				sum.add(s.Totals)
+			}
+			if sum != sc.Totals {
+				t.Fatalf("%s: sessions add to %+v, totals say %+v", sc.Scenario, sum, sc.Totals)
+			}
+		}
+		if _, err := PaymentOptions(PayRequest{Estimate: e, PlanType: c.Plan.Type, State: c.Patient.State, Household: c.Patient.Household}); err != nil {
+			t.Fatalf("PaymentOptions: %v", err)
+		}
+	})
 }
