@@ -47,7 +47,7 @@ func ScanFiles(ctx context.Context, srcs []string, opt Options, w Writer) ([]Fil
 	for i, s := range srcs {
 		jobs[i] = job{src: s}
 	}
-	rows := make(chan []Rate, 16)
+	rows := make(chan []Rate, 4)
 	var werr error
 	writerDone := make(chan struct{})
 	go func() {

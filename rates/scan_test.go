@@ -505,3 +505,15 @@ func TestGzipAndFiles(t *testing.T) {
 		t.Errorf("missing file: %v, want ENOTFOUND", err)
 	}
 }
+
+// TestStoreSpill runs with a tiny in-memory budget, so that provider
+// groups go to the store's file and are read back from it.
+func TestStoreSpill(t *testing.T) {
+	defer func(b int) { storeBudget = b }(storeBudget)
+	storeBudget = 4 << 10
+	data := gen(t, ratesgen.Config{Seed: 8, Size: 600 << 10, CodeEvery: 3, Groups: 300, NPIsPerGroup: 10, EntriesPerItem: 30})
+	if rows := checkOracle(t, data, ketamine); len(rows) == 0 {
+		t.Fatal("no rows")
+	}
+	checkOracle(t, data, Query{Codes: ratesgen.KetamineCodes, TINs: []string{ratesgen.ClinicTIN}})
+}

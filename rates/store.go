@@ -9,18 +9,26 @@ import (
 
 // memBudget is how many bytes of kept provider groups stay in memory
 // before the store moves them to its file.
-const memBudget = 16 << 20
+const memBudget = 8 << 20
 
-// span locates one record in the store's log.
-type span struct {
-	off int64
-	n   uint32
-}
+// storeBudget is memBudget, lowered by tests to exercise the file.
+var storeBudget = memBudget
+
+// span locates one record in the store's log: its offset in the high 40
+// bits (1 TiB), its length in the low 24 (16 MiB). Packed, an index entry
+// is 16 bytes.
+type span uint64
+
+const spanLenBits = 24
+
+func (s span) off() int64 { return int64(s >> spanLenBits) }
+func (s span) n() int     { return int(s & (1<<spanLenBits - 1)) }
 
 // refStore holds the provider groups of provider_references by id. Only
 // the groups that pass the provider filter are kept, encoded compactly;
 // past memBudget they go to a temporary file read back with ReadAt. The
-// index costs about 20 bytes per group id in memory.
+// index costs about 20 bytes per group id in memory (16 in the map's
+// slot, plus its spare room).
 type refStore struct {
 	dir     string
 	ints    map[uint64]span
@@ -63,14 +71,18 @@ func (s *refStore) put(id string, rec []byte) error {
 	if s.mem == nil {
 		s.mem = make([]byte, 0, 1<<20)
 	}
-	sp := span{off: s.memBase + int64(len(s.mem)), n: uint32(len(rec))}
+	off := s.memBase + int64(len(s.mem))
+	if len(rec) >= 1<<spanLenBits || off >= 1<<(64-spanLenBits) {
+		return fmt.Errorf("provider_group_id %s: %d bytes of providers kept, past the store's limits", id, len(rec))
+	}
+	sp := span(off)<<spanLenBits | span(len(rec))
 	s.mem = append(s.mem, rec...)
 	if v, ok := intID(id); ok {
 		s.ints[v] = sp
 	} else {
 		s.strs[id] = sp
 	}
-	if len(s.mem) > memBudget {
+	if len(s.mem) > storeBudget {
 		return s.flush()
 	}
 	return nil
@@ -104,15 +116,15 @@ func (s *refStore) get(id string) ([]byte, bool, error) {
 	if !ok {
 		return nil, false, nil
 	}
-	if sp.off >= s.memBase {
-		i := sp.off - s.memBase
-		return s.mem[i : i+int64(sp.n)], true, nil
+	if sp.off() >= s.memBase {
+		i := sp.off() - s.memBase
+		return s.mem[i : i+int64(sp.n())], true, nil
 	}
-	if cap(s.buf) < int(sp.n) {
-		s.buf = make([]byte, sp.n)
+	if cap(s.buf) < sp.n() {
+		s.buf = make([]byte, sp.n())
 	}
-	s.buf = s.buf[:sp.n]
-	if _, err := s.f.ReadAt(s.buf, sp.off); err != nil {
+	s.buf = s.buf[:sp.n()]
+	if _, err := s.f.ReadAt(s.buf, sp.off()); err != nil {
 		return nil, false, fmt.Errorf("read provider reference file: %w", err)
 	}
 	return s.buf, true, nil

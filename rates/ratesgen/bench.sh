@@ -7,7 +7,8 @@
 # times, with peak memory from /usr/bin/time -v: gzip -dc, ketacover rates
 # scan (plain and gzip, codes only and codes + NPI) and, when
 # /tmp/peers/bin/mrfparse exists, mrfparse's pipeline served over loopback
-# HTTP (it only reads URLs). SKIP_PEERS=1 runs ketacover alone. Nothing is
+# HTTP (it only reads URLs). SKIP_PEERS=1 runs ketacover alone,
+# ONLY_PEERS=1 the others alone. Nothing is
 # written inside the repository.
 set -euo pipefail
 dir=${1:-/tmp/ratesbench}
@@ -45,10 +46,12 @@ run() {
 
 cat "$json" > /dev/null # warm the page cache
 [ -n "${SKIP_PEERS:-}" ] || run "gzip -dc > /dev/null" sh -c "gzip -dc '$json.gz' > /dev/null"
-run "ketacover plain --codes" "$dir/ketacover" rates scan "$json" --codes $codes -o "$dir/r1.parquet" --quiet
-run "ketacover plain --codes --npi" "$dir/ketacover" rates scan "$json" --codes $codes --npi $npi -o "$dir/r2.parquet" --quiet
-run "ketacover gzip --codes" "$dir/ketacover" rates scan "$json.gz" --codes $codes -o "$dir/r3.parquet" --quiet
-run "ketacover gzip --codes --npi" "$dir/ketacover" rates scan "$json.gz" --codes $codes --npi $npi -o "$dir/r4.parquet" --quiet
+if [ -z "${ONLY_PEERS:-}" ]; then
+	run "ketacover plain --codes" "$dir/ketacover" rates scan "$json" --codes $codes -o "$dir/r1.parquet" --quiet
+	run "ketacover plain --codes --npi" "$dir/ketacover" rates scan "$json" --codes $codes --npi $npi -o "$dir/r2.parquet" --quiet
+	run "ketacover gzip --codes" "$dir/ketacover" rates scan "$json.gz" --codes $codes -o "$dir/r3.parquet" --quiet
+	run "ketacover gzip --codes --npi" "$dir/ketacover" rates scan "$json.gz" --codes $codes --npi $npi -o "$dir/r4.parquet" --quiet
+fi
 grep wrote "$dir/out.txt" || true
 
 if [ -z "${SKIP_PEERS:-}" ] && [ -x /tmp/peers/bin/mrfparse ]; then
@@ -62,7 +65,7 @@ if [ -z "${SKIP_PEERS:-}" ] && [ -x /tmp/peers/bin/mrfparse ]; then
 	for f in "$(basename "$json")" "$(basename "$json").gz"; do
 		rm -rf "$dir/mrf-out" "$dir/mrf-tmp"/*
 		run "mrfparse pipeline $([[ $f == *.gz ]] && echo gzip || echo plain)" \
-			/tmp/peers/bin/mrfparse pipeline --config "$dir/mrf.yaml" -i "http://127.0.0.1:8765/$f" -o "$dir/mrf-out" -s "$dir/services.csv"
+			/tmp/peers/bin/mrfparse pipeline --config "$dir/mrf.yaml" -i "http://127.0.0.1:8765/$f" -o "$dir/mrf-out" -s "$dir/services.csv" -p 1
 	done
 	kill $server
 fi
