@@ -1,9 +1,11 @@
 package cost
 
 import (
+	"os"
 	"testing"
 
 	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/casefile"
 )
 
 // benchRequest is a 52-week esketamine course (8 induction, 4 weekly, then
@@ -61,6 +63,31 @@ func BenchmarkPaymentOptions(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := PaymentOptions(PayRequest{Estimate: e, PlanType: ketacover.PlanERISASelfFunded, Household: h}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEstimateFromCase is what "ketacover estimate" does after loading
+// the example PPO case: build the request (default course from the drug,
+// sessions and prices) and price it.
+func BenchmarkEstimateFromCase(b *testing.B) {
+	data, err := os.ReadFile("../examples/cases/esketamine-ppo-estimate.yaml")
+	if err != nil {
+		b.Skip("example case not found:", err)
+	}
+	c, err := casefile.Parse("esketamine-ppo-estimate.yaml", data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	today := ketacover.MustDate("2026-11-27")
+	b.ReportAllocs()
+	for b.Loop() {
+		r, _, err := FromCase(c, today)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := EstimateCourse(r); err != nil {
 			b.Fatal(err)
 		}
 	}
