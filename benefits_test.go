@@ -1,6 +1,7 @@
 package ketacover_test
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -276,5 +277,39 @@ func TestCaseCostFields(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestCaseCostFieldsJSON checks a case with every cost field survives JSON
+// (how stores and the web API keep cases): amounts as dollar strings, rates
+// with their percent sign, the plan year start as MM-DD.
+func TestCaseCostFieldsJSON(t *testing.T) {
+	c, err := casefile.Parse("case.yaml", []byte(caseWithCost))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"oop_max":"4000.00"`, `"coinsurance":"20%"`, `"plan_year_start":"07-01"`, `"annual_income":"48000.00"`, `"allowed":"10.50"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("JSON lacks %s:\n%s", want, b)
+		}
+	}
+	var back ketacover.Case
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(c, &back); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	// The same case as a JSON case file reads the same.
+	c2, err := casefile.Parse("case.json", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(c, c2); diff != "" {
+		t.Errorf("JSON case file (-want +got):\n%s", diff)
 	}
 }
