@@ -117,18 +117,18 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("metric families (-want +got):\n%s", diff)
 	}
 	want := map[string]float64{
-		`ketacover_http_requests_total{route="POST /check",code="200"}`:                      2,
-		`ketacover_http_requests_total{route="POST /check",code="400"}`:                      1,
-		`ketacover_http_requests_total{route="POST /api/v1/check",code="200"}`:               1,
-		`ketacover_http_requests_total{route="GET /policies",code="200"}`:                    1,
-		`ketacover_http_requests_total{route="/",code="404"}`:                                1,
-		`ketacover_http_request_duration_seconds_count{route="POST /check"}`:                 3,
-		`ketacover_http_request_duration_seconds_bucket{route="POST /check",le="+Inf"}`:      3,
-		`ketacover_evaluations_total{outcome="meets-criteria"}`:                              1,
-		`ketacover_evaluations_total{outcome="information-needed"}`:                          1,
-		`ketacover_evaluations_total{outcome="not-covered"}`:                                 1,
-		`ketacover_evaluations_total{outcome="does-not-meet"}`:                               0,
-		`ketacover_http_requests_in_flight`:                                                  1, // the /metrics request itself
+		`ketacover_http_requests_total{route="POST /check",code="200"}`:                 2,
+		`ketacover_http_requests_total{route="POST /check",code="400"}`:                 1,
+		`ketacover_http_requests_total{route="POST /api/v1/check",code="200"}`:          1,
+		`ketacover_http_requests_total{route="GET /policies",code="200"}`:               1,
+		`ketacover_http_requests_total{route="/",code="404"}`:                           1,
+		`ketacover_http_request_duration_seconds_count{route="POST /check"}`:            3,
+		`ketacover_http_request_duration_seconds_bucket{route="POST /check",le="+Inf"}`: 3,
+		`ketacover_evaluations_total{outcome="meets-criteria"}`:                         1,
+		`ketacover_evaluations_total{outcome="information-needed"}`:                     1,
+		`ketacover_evaluations_total{outcome="not-covered"}`:                            1,
+		`ketacover_evaluations_total{outcome="does-not-meet"}`:                          0,
+		`ketacover_http_requests_in_flight`:                                             1, // the /metrics request itself
 	}
 	for k, v := range want {
 		if got, ok := samples[k]; !ok || got != v {
