@@ -3,7 +3,6 @@ package rates
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"sync/atomic"
 )
 
@@ -496,8 +495,3 @@ func (s *scanner) remoteGroups(loc string) ([]byte, error) {
 
 // errRemoteFailed is a location that already failed (and was reported).
 var errRemoteFailed = errors.New("remote provider reference failed earlier")
-
-// headerOf renders an item for messages.
-func (h *itemHeader) String() string {
-	return strings.TrimSpace(h.codeType + " " + h.code)
-}

@@ -2,7 +2,6 @@ package rates
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"hash/maphash"
 	"net/http"
@@ -742,6 +741,3 @@ func (s *scanner) reportingStructure() error {
 		return err
 	})
 }
-
-// errStop ends a scan early without error text (the sink said stop).
-var errStop = errors.New("stop")
