@@ -56,11 +56,11 @@ type Event struct {
 	CaseID   string    `json:"case_id"`
 	Seq      int       `json:"seq"` // 1, 2, 3… within the case
 	Kind     EventKind `json:"kind"`
-	Date     Date      `json:"date"`                // when it happened (or the notice date)
-	Recorded time.Time `json:"recorded"`            // when it was recorded
-	Actor    string    `json:"actor"`               // who recorded it
-	Source   string    `json:"source"`              // cli, api, web, import
-	Details  Details   `json:"details"`             // what the kind needs
+	Date     Date      `json:"date"`     // when it happened (or the notice date)
+	Recorded time.Time `json:"recorded"` // when it was recorded
+	Actor    string    `json:"actor"`    // who recorded it
+	Source   string    `json:"source"`   // cli, api, web, import
+	Details  Details   `json:"details"`  // what the kind needs
 	Note     string    `json:"note,omitempty"`
 }
 
@@ -128,16 +128,21 @@ type Store interface {
 	// Cases lists cases, newest first.
 	Cases(ctx context.Context, f CaseFilter) ([]*StoredCase, error)
 	// Append adds an event to a case's timeline after checking it against
-	// the timeline so far (check is given the events already stored, in
-	// order, and returns an error to refuse the event). The event's Seq,
-	// ID and Recorded are set by the store. Returns ENOTFOUND when the case
-	// does not exist and the check's error (EINVALID/ECONFLICT) unchanged;
-	// nothing is written when it fails.
+	// the timeline so far (check, when not nil, is given the events already
+	// stored, in order, and returns an error to refuse the event; it may
+	// run more than once when a transaction is retried, so it must have no
+	// side effects). The event's Seq, ID and Recorded are set by the store.
+	// Returns ENOTFOUND when the case does not exist, EINVALID for an
+	// unknown kind, a missing date or text that is not valid UTF-8, and the
+	// check's error unchanged; nothing is written when it fails.
 	Append(ctx context.Context, e *Event, check func([]Event) error) error
 	// Events returns a case's timeline in order. Returns ENOTFOUND.
 	Events(ctx context.Context, caseID string) ([]Event, error)
 	// Timelines calls fn with every case and its events, for deadline
-	// listings across cases.
+	// listings across cases. For speed the case is a summary: only its IDs,
+	// creation, patient name and state, plan payer, type, state, network
+	// and benefit, and therapy drug and indication are filled; use Case for
+	// the whole case.
 	Timelines(ctx context.Context, fn func(*StoredCase, []Event) error) error
 	// Close releases the store.
 	Close() error

@@ -28,6 +28,8 @@ func commands() []command {
 		{"check", "judge a case against the payer's policy, criterion by criterion", checkUsage, runCheck},
 		{"policies", "list, show, lint or scaffold payer policies", policiesUsage, runPolicies},
 		{"schema", "print the JSON Schema of the case file format", schemaUsage, runSchema},
+		{"case", "keep cases and their timelines: new, list, show, event", caseUsage, runCase},
+		{"deadlines", "every open deadline across cases, soonest first, or as a calendar", deadlinesUsage, runDeadlines},
 		{"help-contacts", "who regulates a plan and where free help is, for a state and plan type", "help-contacts STATE PLAN-TYPE [--json]", runHelpContacts},
 		{"era", "read an X12 835 remittance: claims, adjustments, denial class and next action", eraUsage, runEra},
 		{"denial", "read a denial letter (text or PDF): reasons, policy, dates, numbers, deadline, expedited", denialUsage, runDenial},
