@@ -1,6 +1,7 @@
 package casefile
 
 import (
+	"encoding"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -20,7 +21,10 @@ func Schema() ([]byte, error) {
 	return json.MarshalIndent(s, "", "  ")
 }
 
-var dateType = reflect.TypeFor[ketacover.Date]()
+var (
+	dateType        = reflect.TypeFor[ketacover.Date]()
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
 
 func schemaOf(t reflect.Type, desc string) map[string]any {
 	s := map[string]any{}
@@ -34,6 +38,11 @@ func schemaOf(t reflect.Type, desc string) map[string]any {
 	case t == dateType:
 		s["type"] = "string"
 		s["format"] = "date"
+		return s
+	case reflect.PointerTo(t).Implements(textUnmarshaler):
+		// Money ("1250.00"), rates ("20%") and plan-year starts ("07-01")
+		// are written as text.
+		s["type"] = "string"
 		return s
 	case t == reflect.TypeFor[ketacover.PlanType]():
 		s["type"] = "string"

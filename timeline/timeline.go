@@ -110,7 +110,7 @@ func (s *State) apply(e *ketacover.Event) {
 	case ketacover.EventClaimSubmitted:
 		s.Claims[claimKey(d.Reference)] = &Claim{Reference: d.Reference, Submitted: e.Date}
 	case ketacover.EventClaimPaid:
-		if c := s.claim(d.Reference); c != nil {
+		if c := s.claimOrNew(d.Reference, e.Date); c != nil {
 			c.Paid = e
 			if s.Denial == c.Denied && c.Denied != nil {
 				s.resolveDispute()
@@ -118,7 +118,7 @@ func (s *State) apply(e *ketacover.Event) {
 			}
 		}
 	case ketacover.EventClaimDenied:
-		if c := s.claim(d.Reference); c != nil {
+		if c := s.claimOrNew(d.Reference, e.Date); c != nil {
 			c.Denied = e
 		}
 		s.openDispute(e)
@@ -193,6 +193,18 @@ func (s *State) claim(ref string) *Claim {
 	return latest
 }
 
+// claimOrNew finds a claim by reference, or registers one a remittance
+// names that was never recorded as submitted (an 835 is proof enough that
+// the claim exists).
+func (s *State) claimOrNew(ref string, on ketacover.Date) *Claim {
+	if c := s.claim(ref); c != nil || ref == "" {
+		return c
+	}
+	c := &Claim{Reference: ref, Submitted: on}
+	s.Claims[claimKey(ref)] = c
+	return c
+}
+
 // Check decides whether e may be appended to a timeline whose events so
 // far are prior. It returns an EINVALID error for a malformed event and an
 // ECONFLICT error, naming the case's state and the event, for one the
@@ -226,11 +238,11 @@ func Check(prior []ketacover.Event, e *ketacover.Event) error {
 			return refuse("no prior-authorization request is pending; record pa-submitted first")
 		}
 	case ketacover.EventClaimPaid, ketacover.EventClaimDenied:
-		if len(s.Claims) == 0 {
-			return refuse("no claim has been submitted; record claim-submitted first")
-		}
-		if d.Reference != "" && s.Claims[claimKey(d.Reference)] == nil {
-			return refuse(fmt.Sprintf("no claim %q has been submitted", d.Reference))
+		// With a reference the claim may be one never recorded as
+		// submitted (a remittance names it); without one it must be
+		// clear which claim is meant.
+		if d.Reference == "" && len(s.Claims) == 0 {
+			return refuse("no claim has been submitted; record claim-submitted first, or give the claim's --ref")
 		}
 	case ketacover.EventClaimSubmitted:
 		if d.Reference != "" && s.Claims[claimKey(d.Reference)] != nil {

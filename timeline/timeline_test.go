@@ -81,7 +81,7 @@ func TestRefusals(t *testing.T) {
 			`appeal-decided: outcome "": want overturned, upheld or partial`},
 		{"external review straight after a denial", denied, ev(ketacover.EventExternalReviewRequest, "2026-01-22", ketacover.Details{}), ketacover.ECONFLICT,
 			"external review normally follows an internal appeal"},
-		{"claim paid with no claim", nil, ev(ketacover.EventClaimPaid, "2026-01-22", ketacover.Details{}), ketacover.ECONFLICT,
+		{"claim paid with no claim and no reference", nil, ev(ketacover.EventClaimPaid, "2026-01-22", ketacover.Details{}), ketacover.ECONFLICT,
 			"no claim has been submitted"},
 		{"bad method", nil, ev(ketacover.EventPASubmitted, "2026-01-22", ketacover.Details{Method: "pigeon"}), ketacover.EINVALID,
 			`method "pigeon": want one of portal, fax, phone, mail, x12-278, fhir-pas`},
@@ -100,6 +100,14 @@ func TestRefusals(t *testing.T) {
 				t.Errorf("error = %q, want it to contain %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestRemittanceNamesAnUnrecordedClaim(t *testing.T) {
+	events := appendAll(t, ev(ketacover.EventClaimDenied, "2026-03-01", ketacover.Details{Reference: "PCN-9", CARC: []string{"50"}}))
+	s := Fold(events)
+	if s.Claims["PCN-9"] == nil || s.Claims["PCN-9"].Denied == nil || s.Phase != PhaseDenied {
+		t.Errorf("claim not registered from the denial: %+v", s)
 	}
 }
 

@@ -63,17 +63,17 @@ func golden(t *testing.T, name, got string) {
 // its outcome calls for.
 func TestCheckExamples(t *testing.T) {
 	wantStatus := map[string]int{
-		"esketamine-hcsc-meets":                  exitOK,
-		"esketamine-highmark-does-not-meet":      exitNo,
-		"esketamine-salud-information-needed":    exitMoreInfo,
-		"ketamine-iv-bcbs-alabama-not-covered":   exitNo,
-		"esketamine-aetna-no-policy":             exitMoreInfo,
-		"ketamine-iv-bcbsma-meets":               exitMoreInfo,
-		"esketamine-uhc-mdsi":                    exitOK,
-		"esketamine-ohio-medicaid-continuation":  exitOK,
-		"ketamine-iv-aetna-no-policy":            exitNo,
-		"esketamine-ppo-estimate":                exitMoreInfo,
-		"ketamine-iv-self-pay":                   exitNo,
+		"esketamine-hcsc-meets":                 exitOK,
+		"esketamine-highmark-does-not-meet":     exitNo,
+		"esketamine-salud-information-needed":   exitMoreInfo,
+		"ketamine-iv-bcbs-alabama-not-covered":  exitNo,
+		"esketamine-aetna-no-policy":            exitMoreInfo,
+		"ketamine-iv-bcbsma-meets":              exitMoreInfo,
+		"esketamine-uhc-mdsi":                   exitOK,
+		"esketamine-ohio-medicaid-continuation": exitOK,
+		"ketamine-iv-aetna-no-policy":           exitNo,
+		"esketamine-ppo-estimate":               exitMoreInfo,
+		"ketamine-iv-self-pay":                  exitNo,
 	}
 	files, err := filepath.Glob("../../examples/cases/*.yaml")
 	if err != nil || len(files) < 8 {

@@ -16,6 +16,7 @@ import (
 )
 
 const eraUsage = `era read FILE [--json]
+       era import FILE [--received DATE] [--db DB]
 
 Reads an X12 835 remittance advice (005010X221A1) and shows each claim: what
 was billed and paid, every adjustment with its group code, CARC and remark
@@ -23,18 +24,22 @@ codes, and what kind of denial it is with the next action. --json prints one
 JSON object per claim (JSON lines); amounts are integer cents. Envelope and
 content problems are printed to standard error with their segment number and
 byte offset; a file that is not X12 or is cut short exits with status 2 after
-the claims read before the error. Not legal advice.`
+the claims read before the error. Not legal advice.
+
+` + eraImportUsage
 
 // runEra dispatches the era subcommands.
 func runEra(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return usagef("want a subcommand: read")
+		return usagef("want a subcommand: read or import")
 	}
 	switch args[0] {
 	case "read":
 		return runEraRead(ctx, e, args[1:])
+	case "import":
+		return runEraImport(ctx, e, args[1:])
 	}
-	return usagef("unknown era subcommand %q; want read", args[0])
+	return usagef("unknown era subcommand %q; want read or import", args[0])
 }
 
 // eraClaim is one JSON line of "era read --json": the claim as the 835
