@@ -61,7 +61,7 @@ func (b *builder) appeal() {
 	b.para(runs...)
 	b.continuedCoverage()
 	b.heading(1, "What I ask")
-	b.para(append(append([]document.Run{document.Plain("I ask " + b.payer() + " to ")}, b.remedyRuns()...), document.Plain("."))...)
+	b.para(append(append([]document.Run{document.Plain("I ask " + b.payer() + " to ")}, b.remedyRuns("its")...), document.Plain("."))...)
 	earlier := "the earlier decision"
 	if b.in.Level == 2 {
 		earlier = "the earlier decisions"
@@ -153,14 +153,15 @@ func (b *builder) appealOpening() {
 		runs = append(runs, document.Plain(fmt.Sprintf("Each of its %s is answered below, with the record and the evidence.", countWords(len(den.Classes), "reason"))))
 	}
 	b.para(runs...)
-	b.para(append(append([]document.Run{document.Plain("I ask " + b.payer() + " to ")}, b.remedyRuns()...), document.Plain("."))...)
+	b.para(append(append([]document.Run{document.Plain("I ask " + b.payer() + " to ")}, b.remedyRuns("its")...), document.Plain("."))...)
 }
 
 // remedyRuns is the specific remedy asked for, without the subject: "reverse
-// its decision and authorize ...", or "... and pay claim ...".
-func (b *builder) remedyRuns() []document.Run {
+// its decision and authorize ...", or "... and pay claim ...". whose is
+// how the decision is named ("its", "the plan's").
+func (b *builder) remedyRuns(whose string) []document.Run {
 	den := b.den
-	runs := []document.Run{document.Plain("reverse its decision of " + long(den.Date) + " and ")}
+	runs := []document.Run{document.Plain("reverse " + whose + " decision of " + long(den.Date) + " and ")}
 	if den.postService() {
 		runs = append(runs, document.Plain("pay "))
 		if den.Claim != "" {
@@ -219,7 +220,15 @@ func (b *builder) expedited(external bool) {
 	if external {
 		runs := []document.Run{document.Plain("I ask that this external review be expedited. ")}
 		runs = append(runs, b.urgencyRuns()...)
-		runs = append(runs, document.Plain(fmt.Sprintf(" As %s's %s, I certify that the time frame for a standard external review would seriously jeopardize %s life or health or %s ability to regain maximum function", who, b.role(), b.her(), b.her())))
+		// 45 CFR 147.136(d)(3)(i): at an initial denial the test is the time
+		// for an expedited internal appeal (filed at the same time); at a
+		// final internal denial, the time for a standard external review
+		// (regulations-verified.md §1.5).
+		frame := "a standard external review"
+		if b.den.Level == 0 {
+			frame = "an expedited internal appeal, which I am filing at the same time,"
+		}
+		runs = append(runs, document.Plain(fmt.Sprintf(" As %s's %s, I certify that the time frame for %s would seriously jeopardize %s life or health or %s ability to regain maximum function", who, b.role(), frame, b.her(), b.her())))
 		if acaRules(b.c.Plan.Type) {
 			runs = append(runs, document.Plain(", which entitles "+who+" to expedited external review (45 CFR 147.136(d)(3))"))
 		}
@@ -229,8 +238,11 @@ func (b *builder) expedited(external bool) {
 	runs := []document.Run{document.Plain("I ask that this appeal be decided on an expedited (urgent) basis. ")}
 	runs = append(runs, b.urgencyRuns()...)
 	runs = append(runs, document.Plain(fmt.Sprintf(" As %s's %s, with knowledge of %s condition, I have determined that applying the standard time frame could seriously jeopardize %s life or health or %s ability to regain maximum function.", who, b.role(), b.her(), b.her(), b.her())))
-	if cite := urgentCitation(b.c.Plan.Type); cite != "" {
+	switch cite := urgentCitation(b.c.Plan.Type); {
+	case strings.Contains(cite, "147.136"):
 		runs = append(runs, document.Plain(" A request that a physician with knowledge of the patient's condition determines is urgent must be handled as urgent, and the plan defers to that determination ("+cite+")."))
+	case cite != "":
+		runs = append(runs, document.Plain(" A request that a physician with knowledge of the patient's condition determines is urgent must be handled as urgent ("+cite+")."))
 	}
 	b.para(runs...)
 }

@@ -92,6 +92,10 @@ func (b *builder) serviceLines() []serviceLine {
 	return out
 }
 
+// unlisted are the HCPCS codes for a drug with no code of its own, which a
+// claim must carry with the drug's NDC and description.
+var unlisted = map[string]bool{"J3490": true, "J3590": true}
+
 // price is the price of a code in the case's price list.
 func (b *builder) price(code string) (ketacover.Price, bool) { return b.c.Therapy.Prices.Lookup(code) }
 
@@ -144,7 +148,7 @@ func (b *builder) superbill() {
 		row("Patient's name (box 2)", b.patientRun()),
 		row("Date of birth and sex (box 3)", sexDOB...),
 		row("Patient's address (box 5)", document.Fact(p.Address, "patient's address")),
-		row("Health plan (box 1)", document.Fact(c.Plan.Payer, "health plan name"), document.Plain(" ("+planWords(c.Plan.Type)+")")),
+		row("Health plan (box 1)", document.Fact(c.Plan.Payer, "health plan name"), document.Plain(", "+planWords(c.Plan.Type))),
 		row("Insured's ID number (box 1a)", document.Fact(c.Plan.MemberID, "member ID")),
 		row("Insured's name (box 4)", insured),
 		row("Relationship to insured (box 6)", relation),
@@ -169,10 +173,18 @@ func (b *builder) superbill() {
 		row("Place of service (box 24B)", document.Blank("place of service code (11 office, 02 or 10 telehealth)")),
 		row("Modifiers (box 24D)", document.Blank("modifiers billed with each code, or “none”")),
 	)
-	b.add(prov)
 
-	b.add(b.diagnosisTable())
 	lines := b.serviceLines()
+	for _, ln := range lines {
+		if unlisted[ln.code] {
+			// An unlisted drug code is paid only with the drug's NDC and
+			// name (RARC N350, M119; regulations-and-appeals.md §2.1).
+			prov.Rows = append(prov.Rows, row("Drug NDC for "+ln.code+" (box 24, shaded line)", document.Blank("11-digit NDC of the drug billed under "+ln.code)))
+			break
+		}
+	}
+	b.add(prov)
+	b.add(b.diagnosisTable())
 	svc := document.Table{Caption: "Services (box 24)", Header: []string{"Date (24A)", "Code (24D)", "Description", "Pointer (24E)", "Units (24G)", "Charge (24F)"},
 		Align: []document.Align{document.AlignLeft, document.AlignLeft, document.AlignLeft, document.AlignLeft, document.AlignRight, document.AlignRight}}
 	var total ketacover.Cents

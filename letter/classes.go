@@ -318,11 +318,11 @@ func (b *builder) answerBenefitLimit() {
 	} else {
 		runs = append(runs, document.Plain("Response to treatment so far: "), document.Blank("response to treatment so far (scores before and during treatment)"), document.Plain(". "))
 	}
-	runs = append(runs, document.Plain("Stopping now would leave the depression undertreated; I ask for an exception to the limit for medical necessity."))
+	runs = append(runs, document.Plain("I ask for an exception to the limit for medical necessity."))
 	b.para(runs...)
 	if b.c.Therapy.Drug == ketacover.TherapyEsketamine {
 		for _, m := range b.support(topicMaintenance) {
-			b.para(b.claim(m)...)
+			b.para(append([]document.Run{document.Plain("Stopping esketamine once it has worked risks relapse. ")}, b.claim(m)...)...)
 			break
 		}
 	}

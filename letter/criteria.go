@@ -132,6 +132,9 @@ func (b *builder) item(n *critNode, extra func([]ketacover.CriterionResult) []do
 func (b *builder) leafFacts(r ketacover.CriterionResult) []document.Text {
 	var out []document.Text
 	for _, f := range factText(r.Reason) {
+		if r.Result == ketacover.Met && strings.HasSuffix(f, " not recorded") {
+			continue // a fact the criterion turned out not to need
+		}
 		out = append(out, document.PlainText(f))
 	}
 	if r.Result == ketacover.Unknown {
@@ -176,9 +179,12 @@ func (b *builder) groupFacts(n *critNode, indent string) []document.Text {
 			out = append(out, b.groupFacts(k, indent+"  ")...)
 			continue
 		}
-		facts := factText(k.r.Reason)
-		for i := range facts {
-			facts[i] = lowerFirst(facts[i])
+		var facts []string
+		for _, f := range factText(k.r.Reason) {
+			if k.r.Result == ketacover.Met && strings.HasSuffix(f, " not recorded") {
+				continue
+			}
+			facts = append(facts, lowerFirst(f))
 		}
 		if len(facts) > 0 {
 			line = append(line, document.Plain(": "+strings.Join(facts, "; ")))
@@ -190,14 +196,13 @@ func (b *builder) groupFacts(n *critNode, indent string) []document.Text {
 		}
 		out = append(out, line)
 	}
-	if len(rest) > 0 {
-		out = append(out, document.PlainText(indent+"The policy accepts any one of these; it also accepts:"))
-		for _, k := range rest {
-			out = append(out, option(k, "–"))
-			if k.r.Kind != "criterion" {
-				for _, l := range k.leaves() {
-					out = append(out, document.PlainText(indent+"  – "+strings.TrimSuffix(l.Text, ".")))
-				}
+	// The options that did not decide a met group of alternatives: the
+	// policy accepts any one, so they are named, not argued.
+	for _, k := range rest {
+		out = append(out, option(k, "also accepted:"))
+		if k.r.Kind != "criterion" {
+			for _, l := range k.leaves() {
+				out = append(out, document.PlainText(indent+"  also accepted: "+strings.TrimSuffix(l.Text, ".")))
 			}
 		}
 	}
@@ -224,21 +229,6 @@ func revisedWords(p ketacover.PolicyRef) string {
 		return "effective " + long(*p.Effective)
 	}
 	return "revised " + revisedText(p.Revised)
-}
-
-// counts tallies the criteria results.
-func counts(ls []ketacover.CriterionResult) (met, notMet, unknown int) {
-	for _, l := range ls {
-		switch l.Result {
-		case ketacover.Met:
-			met++
-		case ketacover.NotMet:
-			notMet++
-		default:
-			unknown++
-		}
-	}
-	return
 }
 
 // decisive returns the criteria that decide the outcome and are not met

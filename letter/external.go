@@ -60,7 +60,7 @@ func (b *builder) externalReview() {
 	b.heading(1, "Time limits")
 	b.externalTimeLimits()
 	b.heading(1, "What I ask")
-	runs = append([]document.Run{document.Plain(fmt.Sprintf("I ask the reviewer to reverse %s's decision and direct the plan to ", b.payer()))}, b.remedyRuns()[1:]...)
+	runs = append([]document.Run{document.Plain(fmt.Sprintf("I ask the reviewer to reverse %s's decision and direct the plan to ", b.payer()))}, b.remedyRuns("its")[1:]...)
 	runs = append(runs, document.Plain("."))
 	if acaRules(c.Plan.Type) {
 		runs = append(runs, document.Plain(" On receiving a decision that reverses the denial, the plan must provide the coverage or payment immediately (45 CFR 147.136(d)(2)(iv))."))

@@ -120,6 +120,7 @@ var variants = []variant{
 	{name: "appeal-expedited", kind: KindAppeal, level: 1, expedited: true},
 	{name: "appeal-level2", kind: KindAppeal, level: 2, decision: true},
 	{name: "external-review", kind: KindExternalReview, decision: true},
+	{name: "external-review-expedited", kind: KindExternalReview, expedited: true},
 	{name: "p2p", kind: KindP2P},
 	{name: "superbill", kind: KindSuperbill},
 	{name: "gfe", kind: KindGFE},

@@ -23,7 +23,7 @@ func (b *builder) p2p() {
 
 	b.heading(2, "What to ask for")
 	if b.den != nil {
-		b.para(append(append([]document.Run{document.Plain("Ask the reviewer to ")}, b.remedyRuns()...), document.Plain(". If the reviewer cannot approve, ask for the specific criterion not met, the reviewer's name and specialty, and the rule or guideline relied on, and note them for the appeal."))...)
+		b.para(append(append([]document.Run{document.Plain("Ask the reviewer to ")}, b.remedyRuns("the plan's")...), document.Plain(". If the reviewer cannot approve, ask for the specific criterion not met, the reviewer's name and specialty, and the rule or guideline relied on, and note them for the appeal."))...)
 	} else {
 		b.para(append(append([]document.Run{document.Plain("Ask the reviewer to approve ")}, b.requestRuns()...), document.Plain(b.periodWords()+"."))...)
 	}
@@ -61,7 +61,7 @@ func (b *builder) p2pTable() document.Table {
 		row("Patient", b.patientRun()),
 		[]document.Text{document.PlainText("Date of birth"), b.birthDate()},
 		row("Member ID", document.Fact(c.Plan.MemberID, "member ID")),
-		row("Health plan", document.Fact(c.Plan.Payer, "health plan name"), document.Plain(" ("+planWords(c.Plan.Type)+")")),
+		row("Health plan", document.Fact(c.Plan.Payer, "health plan name"), document.Plain(", "+planWords(c.Plan.Type))),
 	)
 	if !d.Policy.Reference && d.Policy.Title != "" {
 		t.Rows = append(t.Rows, row("Policy", document.Plain(policyLabel(d.Policy))))
@@ -226,6 +226,17 @@ func (b *builder) questions() []document.Text {
 				a = append(a, document.Plain(capital(b.she())+" has had "+countWords(len(trials), "trial")+" without adequate response: "))
 				a = append(a, trialList(trials)...)
 				a = append(a, document.Plain("."))
+				var taken []string
+				for _, t := range trials {
+					if t.Adherence != nil {
+						taken = append(taken, fmt.Sprintf("%s %d%%", t.Drug, *t.Adherence))
+					}
+				}
+				if len(taken) > 0 {
+					a = append(a, document.Plain(" Doses taken, as documented: "+joinAnd(taken)+"."))
+				} else {
+					a = append(a, document.Plain(" Adherence is not recorded in the case; have the pharmacy fill history ready."))
+				}
 			} else {
 				a = append(a, document.Blank("failed medication trials (drug, daily dose, weeks, outcome)"))
 			}
@@ -271,13 +282,13 @@ func (b *builder) otherTreatmentRuns() []document.Run {
 	h := b.c.History
 	var parts []string
 	for _, p := range h.Psychotherapy {
-		parts = append(parts, strings.TrimSuffix(psychotherapyWords(p), "."))
+		parts = append(parts, psychotherapySentence(p))
 	}
 	parts = append(parts, h.OtherTreatments...)
 	if len(parts) == 0 {
 		return []document.Run{document.Plain(".")}
 	}
-	return []document.Run{document.Plain("; also " + strings.Join(parts, "; ") + ".")}
+	return []document.Run{document.Plain("; also " + joinAnd(parts) + ".")}
 }
 
 // codesSummary says which codes and units a session bills and for which
