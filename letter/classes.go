@@ -91,7 +91,7 @@ func (b *builder) answerMedicalNecessity() {
 	d := b.d
 	switch {
 	case !d.Policy.Stance.Covers() || len(d.Criteria) == 0:
-		b.stanceSection()
+		b.stanceSection("as set out below")
 	default:
 		notMet, unknown := b.decisive()
 		items := b.crit.kids

@@ -475,3 +475,69 @@ func TestFromLetter(t *testing.T) {
 		})
 	}
 }
+
+// TestPlainWhenUnknown checks that what ketacover cannot know is said
+// plainly: a deadline with no rule on file, a program with no external
+// review, a state with no help contacts, a patient with no state.
+func TestPlainWhenUnknown(t *testing.T) {
+	w, _ := mustWriter(t)
+	den := &Denial{Date: ketacover.MustDate("2026-12-15"), Classes: []denial.Class{denial.MedicalNecessity}}
+	tests := []struct {
+		name  string
+		kind  Kind
+		level int
+		edit  func(*ketacover.Case)
+		want  []string
+		blank string
+	}{
+		{name: "second level with no rule on file", kind: KindAppeal, level: 2,
+			want: []string{"could not be computed", "The deadline printed on the notice of December 15, 2026 governs"}},
+		{name: "medicaid has a hearing, not external review", kind: KindExternalReview,
+			edit: func(c *ketacover.Case) { c.Plan.Type = ketacover.PlanMedicaidManaged },
+			want: []string{"the next step on file is the hearing request window", "42 CFR 438.408(f)(2)"}},
+		{name: "state with no help data", kind: KindAppeal,
+			edit: func(c *ketacover.Case) { c.Patient.State = "PR" },
+			want: []string{"its directory has no entry for PR", "This is information, not legal advice."}},
+		{name: "no state", kind: KindAppeal,
+			edit:  func(c *ketacover.Case) { c.Patient.State = "" },
+			blank: "patient's state"},
+		{name: "filed late", kind: KindAppeal,
+			edit:  func(c *ketacover.Case) { c.Plan.Type = ketacover.PlanMedicaidManaged },
+			want:  []string{"The last day to file is February 13, 2027", "This request is dated after that day"},
+			blank: "date the notice was received, or the good cause for filing late"},
+		{name: "notice received later than its date", kind: KindAppeal,
+			want: []string{"180 calendar days from receipt of the notice December 30, 2026", "The last day to file is June 28, 2027"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := testCases[0].input(t, variant{kind: KindAppeal})
+			c := *in.Case
+			if tt.edit != nil {
+				tt.edit(&c)
+			}
+			in.Case, in.Level = &c, tt.level
+			d := *den
+			if strings.HasPrefix(tt.name, "notice received") {
+				r := ketacover.MustDate("2026-12-30")
+				d.Received = &r
+			}
+			in.Denial, in.Date = &d, ketacover.MustDate("2027-01-04")
+			if tt.name == "filed late" {
+				in.Date = ketacover.MustDate("2027-03-01")
+			}
+			doc, err := w.Build(tt.kind, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := flat(t, doc)
+			for _, s := range tt.want {
+				if !strings.Contains(text, s) {
+					t.Errorf("lacks %q", s)
+				}
+			}
+			if tt.blank != "" && !slices.ContainsFunc(doc.Blanks(), func(m document.Missing) bool { return m.Label == tt.blank }) {
+				t.Errorf("no blank %q in %v", tt.blank, doc.Blanks())
+			}
+		})
+	}
+}

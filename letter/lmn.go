@@ -648,7 +648,7 @@ func (b *builder) criteriaHeading() string {
 func (b *builder) criteriaSection() {
 	d := b.d
 	if !d.Policy.Stance.Covers() || len(d.Criteria) == 0 {
-		b.stanceSection()
+		b.stanceSection("as set out above")
 		return
 	}
 	caption := fmt.Sprintf("%s — %s criteria for %s", policyOwner(d.Policy), therapyShort(b.c.Therapy.Drug), indicationName(b.c.Therapy.Indication))
@@ -716,14 +716,15 @@ func (b *builder) notMetSection() {
 	}
 }
 
-// stanceSection answers a policy that does not cover the therapy.
-func (b *builder) stanceSection() {
+// stanceSection answers a policy that does not cover the therapy. where
+// says where the history is told ("as set out above").
+func (b *builder) stanceSection(where string) {
 	d := b.d
 	b.para(document.Plain(fmt.Sprintf("%s's policy %s considers %s for depression %s.", b.payer(), policyLabel(d.Policy), therapyShort(b.c.Therapy.Drug), stanceWords(d.Policy.Stance))))
 	if d.Policy.StanceText != "" {
 		b.para(document.Plain("The policy's statement, in summary: "), document.Emph(strings.TrimSuffix(d.Policy.StanceText, ".")+"."))
 	}
-	b.para(document.Plain(fmt.Sprintf("The policy lists no criteria under which it would cover the treatment. %s has tried the standard treatments without adequate response, as set out above, and the evidence supports this treatment. I ask %s to cover it for %s as a medically necessary exception.", b.whoCap(), b.payer(), b.who())))
+	b.para(document.Plain(fmt.Sprintf("The policy lists no criteria under which it would cover the treatment. %s has tried the standard treatments without adequate response, %s, and the evidence supports this treatment. I ask %s to cover it for %s as a medically necessary exception.", b.whoCap(), where, b.payer(), b.who())))
 }
 
 // enclosures lists the records sent with a letter: extra first, then the

@@ -34,7 +34,7 @@ func (b *builder) packet() {
 
 	b.heading(1, "Criteria checklist")
 	if !b.d.Policy.Stance.Covers() || len(b.d.Criteria) == 0 {
-		b.stanceSection()
+		b.stanceSection("as the attached letter of medical necessity sets out")
 	} else {
 		b.para(document.Plain(fmt.Sprintf("Each criterion of %s, with the policy's section, the facts in the record and the attachment that documents them.", b.policyName())))
 		number := map[string]int{}
@@ -91,6 +91,13 @@ func (b *builder) attachments() []string {
 			seen[e] = true
 			out = append(out, e)
 		}
+	}
+	if len(b.d.Evidence) == 0 {
+		// No criteria name the records, so attach the ones behind the
+		// history the letter of medical necessity tells.
+		out = append(out, "pharmacy records or chart notes for each medication trial: drug, dose, dates, response",
+			"rating-scale scores with their dates",
+			"notes on psychotherapy and other treatments tried")
 	}
 	return out
 }
