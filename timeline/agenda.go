@@ -1,8 +1,10 @@
 package timeline
 
 import (
+	"cmp"
 	"context"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/deadline"
@@ -13,8 +15,9 @@ import (
 // today (overdue ones always stay).
 func Agenda(ctx context.Context, s ketacover.Store, book *deadline.Book, today ketacover.Date, rem Reminders, within int) ([]ketacover.Deadline, error) {
 	var out []ketacover.Deadline
+	m := newMemo(book)
 	err := s.Timelines(ctx, func(c *ketacover.StoredCase, events []ketacover.Event) error {
-		ds, _ := Open(c, Fold(events), book, today, rem)
+		ds, _ := open(c, Fold(events), m, today, rem)
 		for _, d := range ds {
 			if within > 0 && today.DaysUntil(d.Due) > within {
 				continue
@@ -31,16 +34,21 @@ func Agenda(ctx context.Context, s ketacover.Store, book *deadline.Book, today k
 }
 
 // Sort orders deadlines soonest first; on the same day, hour clocks by
-// their hour, then by case.
+// their hour, then by case, step and rule, so the order is total and
+// needs no stable sort (deadlines are large to move).
 func Sort(ds []ketacover.Deadline) {
-	sort.SliceStable(ds, func(i, j int) bool {
-		a, b := ds[i], ds[j]
+	slices.SortFunc(ds, func(a, b ketacover.Deadline) int {
 		if c := a.Due.Compare(b.Due); c != 0 {
-			return c < 0
+			return c
 		}
-		if !a.At.Equal(b.At) {
-			return a.At.Before(b.At)
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
 		}
-		return a.CaseID < b.CaseID
+		return cmp.Or(
+			strings.Compare(a.CaseID, b.CaseID),
+			strings.Compare(a.Step, b.Step),
+			strings.Compare(a.RuleID, b.RuleID),
+			strings.Compare(a.Explanation, b.Explanation),
+		)
 	})
 }

@@ -24,6 +24,46 @@ var DefaultReminders = Reminders{SessionsLeft: 2, DaysLeft: 14}
 // open) come back as notes. Overdue clocks are included; the caller
 // compares Due with today.
 func Open(c *ketacover.StoredCase, s State, book *deadline.Book, today ketacover.Date, rem Reminders) ([]ketacover.Deadline, []string) {
+	return open(c, s, book, today, rem)
+}
+
+// clocks computes deadlines: a *deadline.Book, or a memo in front of one.
+type clocks interface {
+	Deadlines(deadline.Query, deadline.Anchor) ([]deadline.Due, deadline.Match, error)
+}
+
+// memo remembers the deadlines of each query and anchor. Across thousands
+// of cases the same plan type, step and notice date recur, and the rules
+// are pure functions of them.
+type memo struct {
+	book clocks
+	seen map[memoKey]memoResult
+}
+
+type memoKey struct {
+	q deadline.Query
+	a deadline.Anchor
+}
+
+type memoResult struct {
+	dues  []deadline.Due
+	match deadline.Match
+	err   error
+}
+
+func newMemo(b clocks) *memo { return &memo{book: b, seen: map[memoKey]memoResult{}} }
+
+func (m *memo) Deadlines(q deadline.Query, a deadline.Anchor) ([]deadline.Due, deadline.Match, error) {
+	k := memoKey{q, a}
+	if r, ok := m.seen[k]; ok {
+		return r.dues, r.match, r.err
+	}
+	dues, match, err := m.book.Deadlines(q, a)
+	m.seen[k] = memoResult{dues, match, err}
+	return dues, match, err
+}
+
+func open(c *ketacover.StoredCase, s State, book clocks, today ketacover.Date, rem Reminders) ([]ketacover.Deadline, []string) {
 	o := opener{c: c, book: book, noted: map[string]bool{}}
 	plan := c.Case.Plan
 	state := plan.State
@@ -82,7 +122,7 @@ func Open(c *ketacover.StoredCase, s State, book *deadline.Book, today ketacover
 
 type opener struct {
 	c     *ketacover.StoredCase
-	book  *deadline.Book
+	book  clocks
 	q     deadline.Query
 	out   []ketacover.Deadline
 	notes []string
