@@ -15,14 +15,14 @@ type Phase string
 
 // The phases.
 const (
-	PhaseNew        Phase = "new"              // no request yet
-	PhasePending    Phase = "pa-pending"       // prior authorization submitted, no decision
-	PhasePended     Phase = "pa-pended"        // the payer asked for more information
-	PhaseAuthorized Phase = "authorized"       // approved
-	PhaseDenied     Phase = "denied"           // a denial stands and no appeal is pending
-	PhaseAppealing  Phase = "appealing"        // an internal appeal is pending
-	PhaseExternal   Phase = "external-review"  // an external review is pending
-	PhaseFinal      Phase = "final-denial"     // the external review upheld the denial
+	PhaseNew        Phase = "new"             // no request yet
+	PhasePending    Phase = "pa-pending"      // prior authorization submitted, no decision
+	PhasePended     Phase = "pa-pended"       // the payer asked for more information
+	PhaseAuthorized Phase = "authorized"      // approved
+	PhaseDenied     Phase = "denied"          // a denial stands and no appeal is pending
+	PhaseAppealing  Phase = "appealing"       // an internal appeal is pending
+	PhaseExternal   Phase = "external-review" // an external review is pending
+	PhaseFinal      Phase = "final-denial"    // the external review upheld the denial
 )
 
 // State is what a case's events add up to.
