@@ -207,6 +207,7 @@ func TestBrowserSelfCheck(t *testing.T) {
 			headline: "Your answers do not meet this policy's criteria", class: "bad",
 			want: []string{
 				"Highmark",
+				"What stands in the way",
 				"Not met: Failed to respond adequately to at least three different antidepressants",
 			},
 		},

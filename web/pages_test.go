@@ -55,7 +55,7 @@ func TestPages(t *testing.T) {
 			"add the date of the first treatment to estimate the cost",
 		}},
 		{name: "result does not meet", method: "POST", target: "/check", form: formDoesNotMeet(), status: 200, want: []string{
-			"Your answers do not meet this policy&#39;s criteria", "Not met:", "Failed to respond adequately to at least three different antidepressants",
+			"Your answers do not meet this policy&#39;s criteria", "Not met:", "Failed to respond adequately to at least three different antidepressants", "What stands in the way",
 		}},
 		{name: "result missing facts", method: "POST", target: "/check", form: formMissing(), status: 200, want: []string{
 			"More information is needed", "What is the patient&#39;s most recent MADRS score and its date?", "Not known yet:",
@@ -100,7 +100,7 @@ func TestPages(t *testing.T) {
 		{name: "document", method: "POST", target: "/check/documents/superbill", form: formMeets(), hooks: true, status: 200, ctype: "application/pdf", want: []string{"%PDF-1.4", "Superbill for Blue Cross and Blue Shield of Oklahoma: meets-criteria"}},
 		{name: "document bad answers", method: "POST", target: "/check/documents/lmn", form: url.Values{}, hooks: true, status: 400, want: []string{"the answers sent with this request have problems"}},
 		{name: "document unknown", method: "POST", target: "/check/documents/novel", form: formMeets(), status: 404, want: []string{"no document &#34;novel&#34;"}},
-		{name: "policies", method: "GET", target: "/policies", status: 200, want: []string{"Payer policies", "Highmark", "Reference profile", "third-party summary"}},
+		{name: "policies", method: "GET", target: "/policies", status: 200, want: []string{"Payer policies", "Highmark", "Reference profile", ">summary only<", ">Covered with criteria<"}},
 		{name: "policies search", method: "GET", target: "/policies?payer=medicaid&therapy=esketamine", status: 200, want: []string{"Ohio", "Texas"}, notWant: []string{"Highmark"}},
 		{name: "policies empty", method: "GET", target: "/policies?payer=%3Cscript%3E", status: 200, want: []string{"No policy matches “&lt;script&gt;”", "show every policy"}, notWant: []string{"<script>"}},
 		{name: "policies bad therapy", method: "GET", target: "/policies?therapy=psilocybin", status: 400, want: []string{"want esketamine or ketamine-iv"}},
@@ -108,7 +108,7 @@ func TestPages(t *testing.T) {
 		{name: "policy with gaps", method: "GET", target: "/policies/hcsc-rx501-105", status: 200, want: []string{"What our sources did not show", "RX501.105"}},
 		{name: "policy unknown", method: "GET", target: "/policies/none-such", status: 404, want: []string{"We could not find that page", "no policy &#34;none-such&#34;"}},
 		{name: "compare", method: "GET", target: "/compare", status: 200, want: []string{"Compare payers", "Highmark", "Reference profile", "criteria</summary>"}},
-		{name: "compare ketamine", method: "GET", target: "/compare?therapy=ketamine-iv&indication=trd", status: 200, want: []string{"Not covered: called investigational"}},
+		{name: "compare ketamine", method: "GET", target: "/compare?therapy=ketamine-iv&indication=trd", status: 200, want: []string{">Investigational<", "IV ketamine is FDA-approved only as an anesthetic"}},
 		{name: "compare mdsi", method: "GET", target: "/compare?therapy=esketamine&indication=mdsi", status: 200, want: []string{"UnitedHealthcare"}},
 		{name: "compare bad", method: "GET", target: "/compare?indication=ptsd", status: 400, want: []string{"want trd or mdsi"}},
 		{name: "not found", method: "GET", target: "/nothing/here", status: 404, want: []string{"We could not find that page"}},

@@ -70,6 +70,9 @@ type resultPage struct {
 	// without repeats.
 	Ask      []string
 	Evidence []string
+	// NotMet are the criteria the answers do not meet, with the reason:
+	// what stands in the way.
+	NotMet []criterionRow
 	Form     *checkForm
 
 	Estimate     *Estimate
@@ -88,12 +91,18 @@ type policyResult struct {
 	Criteria []criterionRow
 }
 
-// criterionRow is one line of the criteria list.
+// criterionRow is one line of the criteria list, flat: the template
+// reads plain fields (a field reached through embedded structs costs a
+// reflective search on every access).
 type criterionRow struct {
-	ketacover.CriterionResult
-	Word  string // Met, Not met, Not known yet
-	Class string // met, not-met, unknown
-	Group bool   // an all/any/not node rather than a criterion
+	Depth   int
+	Text    string
+	Section string
+	Reason  string
+	Mark    string // ✓ ✗ ?
+	Word    string // Met, Not met, Not known yet
+	Class   string // met, not-met, unknown
+	Group   bool   // an all/any/not node rather than a criterion
 }
 
 func newResultPage(res checkResult, f *checkForm) resultPage {
@@ -115,11 +124,18 @@ func newResultPage(res checkResult, f *checkForm) resultPage {
 		pr := policyResult{Determination: d, Class: outcomeClass(d.Outcome)}
 		pr.Headline, pr.Meaning = outcomeWords(d.Outcome, d.ReferenceOutcome)
 		for _, c := range d.Criteria {
+			if c.Kind == "criterion" && c.Result == ketacover.NotMet && !d.Policy.Reference {
+				p.NotMet = append(p.NotMet, criterionRow{Text: c.Text, Section: c.Section, Reason: c.Reason})
+			}
 			pr.Criteria = append(pr.Criteria, criterionRow{
-				CriterionResult: c,
-				Word:            resultWord(c.Result),
-				Class:           string(c.Result),
-				Group:           c.Kind != "criterion",
+				Depth:   c.Depth,
+				Text:    c.Text,
+				Section: c.Section,
+				Reason:  c.Reason,
+				Mark:    report.Mark(c.Result),
+				Word:    resultWord(c.Result),
+				Class:   string(c.Result),
+				Group:   c.Kind != "criterion",
 			})
 		}
 		p.Policies = append(p.Policies, pr)

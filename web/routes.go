@@ -12,18 +12,19 @@ type route struct {
 }
 
 // table is every route the server answers. Hooks (marked) answer 501
-// "not_enabled" while their Deps field is nil.
+// "not_enabled" while their Deps field is nil. Pages that depend only on
+// their URL and the date are cached once rendered.
 func (s *Server) table() []route {
 	return []route{
 		// Pages.
-		{"GET /{$}", s.home},
-		{"GET /check", s.checkForm},
+		{"GET /{$}", s.cached(s.home)},
+		{"GET /check", s.cached(s.checkForm)},
 		{"POST /check", s.checkSubmit},
 		{"POST /check/documents/{kind}", s.checkDocument}, // hook: Documents
-		{"GET /policies", s.policyList},
-		{"GET /policies/{id}", s.policyShow},
-		{"GET /compare", s.compare},
-		{"GET /about", s.about},
+		{"GET /policies", s.cached(s.policyList)},
+		{"GET /policies/{id}", s.cached(s.policyShow)},
+		{"GET /compare", s.cached(s.compare)},
+		{"GET /about", s.cached(s.about)},
 		{"/", s.notFound},
 
 		// Operations.
@@ -34,8 +35,8 @@ func (s *Server) table() []route {
 		// JSON API.
 		{"GET /api/openapi.json", s.apiOpenAPI},
 		{"POST /api/v1/check", s.apiCheck},
-		{"GET /api/v1/policies", s.apiPolicies},
-		{"GET /api/v1/policies/{id}", s.apiPolicy},
+		{"GET /api/v1/policies", s.cached(s.apiPolicies)},
+		{"GET /api/v1/policies/{id}", s.cached(s.apiPolicy)},
 		{"GET /api/v1/schema/case", s.apiCaseSchema},
 		{"POST /api/v1/estimate", s.apiEstimate},         // hook: Estimator
 		{"POST /api/v1/deadlines", s.apiDeadlines},       // hook: Deadlines

@@ -51,6 +51,7 @@ type Server struct {
 	docs     Documenter
 
 	pages   *pages
+	cache   *pageCache
 	metrics *metrics
 	openapi []byte
 	payers  []string // payer names for the self-check's suggestions
@@ -80,6 +81,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		deadline: d.Deadlines,
 		docs:     d.Documents,
 		metrics:  newMetrics(),
+		cache:    newPageCache(512),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -191,6 +191,29 @@ func stanceWords(s ketacover.Stance) string {
 	return string(s)
 }
 
+// stanceShort is a stance in two or three words, for tables.
+func stanceShort(s ketacover.Stance) string {
+	switch s {
+	case ketacover.StanceCovered:
+		return "Covered with criteria"
+	case ketacover.StanceInvestigational:
+		return "Investigational"
+	case ketacover.StanceNotMedicallyNeeded:
+		return "Not medically necessary"
+	case ketacover.StanceExcluded:
+		return "Excluded"
+	}
+	return string(s)
+}
+
+// provenanceShort is a source's provenance in two words, for tables.
+func provenanceShort(p string) string {
+	if p == "secondary" {
+		return "summary only"
+	}
+	return "payer's document"
+}
+
 func provenanceWords(p string) string {
 	if p == "secondary" {
 		return "third-party summary — confirm with the payer"
@@ -225,6 +248,8 @@ var funcs = template.FuncMap{
 	"planType":     planTypeLabel,
 	"stance":       stanceWords,
 	"provenance":   provenanceWords,
+	"provShort":    provenanceShort,
+	"stanceShort":  stanceShort,
 	"priorAuth":    priorAuthWords,
 	"outcomeClass": outcomeClass,
 	"lower":        strings.ToLower,

@@ -1,0 +1,64 @@
+package web
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/policy"
+)
+
+// FuzzCheckForm: any form body either comes back as problems by field or
+// as a case that is valid and can be judged; it never panics, and the
+// answers carried to the next page stay within the form's fields.
+func FuzzCheckForm(f *testing.F) {
+	for _, v := range []url.Values{formMeets(), formDoesNotMeet(), formMissing(), {}} {
+		f.Add(v.Encode())
+	}
+	f.Add("payer=X&plan_type=individual&therapy=esketamine&indication=trd&trial.0.drug=lithium&trial.0.weeks=1e308")
+	f.Add("payer=X&plan_type=individual&therapy=ketamine-iv&indication=mdsi&score.0.scale=MADRS&score.0.value=61&score.0.date=2026-02-30")
+	f.Add("trial.11.drug=a&trial.12.drug=b&psych.3.type=CBT&other=none&other=ECT&diagnosis=other&diagnosis_other=f33.9")
+	lib := library(f)
+	f.Fuzz(func(t *testing.T, body string) {
+		v, err := url.ParseQuery(body)
+		if err != nil {
+			return
+		}
+		form := newCheckForm(v)
+		c, asOf := form.caseOf()
+		for _, kv := range form.Hidden() {
+			if !formKey.MatchString(kv[0]) || kv[0] == "action" {
+				t.Fatalf("hidden field %q carried along", kv[0])
+			}
+		}
+		if strings.Contains(string(form.HiddenHTML()), "<script") {
+			t.Fatalf("unescaped markup in hidden fields: %s", form.HiddenHTML())
+		}
+		if len(form.Errors) > 0 {
+			return
+		}
+		if err := c.Validate(); err != nil {
+			t.Fatalf("the form accepted an invalid case: %v", err)
+		}
+		d := today
+		if asOf != nil {
+			d = *asOf
+		}
+		facts, err := policy.NewFacts(c, d)
+		if err != nil {
+			t.Fatalf("facts: %v", err)
+		}
+		ds := lib.Check(facts, "")
+		if len(ds) == 0 {
+			t.Fatal("no determination")
+		}
+		for _, d := range ds {
+			switch d.Outcome {
+			case ketacover.OutcomeMeets, ketacover.OutcomeDoesNotMeet, ketacover.OutcomeInfoNeeded, ketacover.OutcomeNotCovered, ketacover.OutcomeNoPolicy:
+			default:
+				t.Fatalf("outcome %q", d.Outcome)
+			}
+		}
+	})
+}
