@@ -73,7 +73,7 @@ type resultPage struct {
 	// NotMet are the criteria the answers do not meet, with the reason:
 	// what stands in the way.
 	NotMet []criterionRow
-	Form     *checkForm
+	Form   *checkForm
 
 	Estimate     *Estimate
 	EstimateErr  string
