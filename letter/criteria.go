@@ -161,9 +161,8 @@ func (b *builder) groupFacts(n *critNode, indent string) []document.Text {
 		if k.r.Kind != "criterion" {
 			text = groupText(k.r)
 		}
-		if mk == "also accepted:" {
-			text = lowerFirst(text)
-		}
+		// A criterion's text is the policy's (paraphrased) words and is
+		// shown as written, capital included.
 		line := document.Text{document.Plain(fmt.Sprintf("%s%s %s", indent, mk, text))}
 		if k.r.Section != "" && k.r.Section != n.r.Section {
 			line = append(line, document.Plain(" ("+k.r.Section+")"))
@@ -205,7 +204,7 @@ func (b *builder) groupFacts(n *critNode, indent string) []document.Text {
 		out = append(out, option(k, "also accepted:"))
 		if k.r.Kind != "criterion" {
 			for _, l := range k.leaves() {
-				out = append(out, document.PlainText(indent+"  also accepted: "+lowerFirst(strings.TrimSuffix(l.Text, "."))))
+				out = append(out, document.PlainText(indent+"  also accepted: "+strings.TrimSuffix(l.Text, ".")))
 			}
 		}
 	}
