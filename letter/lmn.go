@@ -190,9 +190,20 @@ func countWords(n int, noun string) string {
 		w = words[n]
 	}
 	if n != 1 {
-		noun += "s"
+		noun = pluralNoun(noun)
 	}
 	return w + " " + noun
+}
+
+// pluralNoun returns the plural of the nouns letters count.
+func pluralNoun(noun string) string {
+	switch {
+	case strings.HasSuffix(noun, "criterion"):
+		return strings.TrimSuffix(noun, "criterion") + "criteria"
+	case strings.HasSuffix(noun, "y") && !strings.HasSuffix(noun, "ay"):
+		return strings.TrimSuffix(noun, "y") + "ies"
+	}
+	return noun + "s"
 }
 
 // whyNow is the clinical case for the therapy, with the evidence cited.

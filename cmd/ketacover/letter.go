@@ -17,10 +17,12 @@ import (
 	"github.com/ketacover/ketacover/policy"
 )
 
-const letterUsage = `letter KIND CASE [--denial FILE] [--level 1|2] [--expedited] [--date YYYY-MM-DD] [--format pdf|html|txt] [-o FILE]
+const letterUsage = `letter KIND CASE [--denial FILE] [--level 1|2] [--expedited] [--date YYYY-MM-DD] [--format pdf|html|txt] [-o FILE] [--db DB]
 
-Writes a document for the case file CASE, from the case and its
-determination against the payer's policy (as "ketacover check" makes it).
+Writes a document for CASE — a case file, or the ID of a stored case (then
+the denial, sessions and authorization come from its timeline) — from the
+case and its determination against the payer's policy (as "ketacover
+check" makes it).
 KIND is one of:
 
   lmn              letter of medical necessity
@@ -75,6 +77,7 @@ func runLetter(ctx context.Context, e *env, args []string) error {
 	out := fs.String("o", "", "")
 	payer := fs.String("payer", "", "")
 	dir := fs.String("policies", "", "")
+	db := dbFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -105,11 +108,38 @@ func runLetter(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	c, err := casefile.Load(pos[1])
+	c, events, err := letterCase(ctx, e, pos[1], *db)
 	if err != nil {
 		return err
 	}
-	return writeLetter(e, c, nil, opt)
+	return writeLetter(e, c, events, opt)
+}
+
+// letterCase reads CASE: a case file when one exists at that path, else
+// the stored case with that ID and its timeline (the denial, sessions and
+// authorization then come from the events).
+func letterCase(ctx context.Context, e *env, arg, db string) (*ketacover.Case, []ketacover.Event, error) {
+	if _, err := os.Stat(arg); err == nil || strings.ContainsAny(arg, "/\\") || strings.HasSuffix(arg, ".yaml") || strings.HasSuffix(arg, ".json") {
+		c, err := casefile.Load(arg)
+		return c, nil, err
+	}
+	s, err := openStore(ctx, e, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer s.Close()
+	sc, err := s.Case(ctx, arg)
+	if err != nil {
+		if ketacover.ErrorCode(err) == ketacover.ENOTFOUND {
+			return nil, nil, ketacover.Errorf(ketacover.ENOTFOUND, "%s: no such case file, and no stored case with that ID", arg)
+		}
+		return nil, nil, err
+	}
+	events, err := s.Events(ctx, sc.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &sc.Case, events, nil
 }
 
 // letterFormat picks the output format: the flag, else the output file's
