@@ -157,17 +157,22 @@ func (f *checkForm) Error(key string) string { return f.Errors[key] }
 // server keeps nothing between requests.
 func (f *checkForm) Hidden() [][2]string {
 	var out [][2]string
+	f.hidden(func(k, v string) { out = append(out, [2]string{k, v}) })
+	return out
+}
+
+// hidden calls fn with every answer to carry, in key order.
+func (f *checkForm) hidden(fn func(k, v string)) {
 	for _, k := range sortedKeys(f.vals) {
 		if k == "action" || !formKey.MatchString(k) || !f.shown(k) {
 			continue
 		}
 		for _, v := range f.vals[k] {
 			if v != "" {
-				out = append(out, [2]string{k, v})
+				fn(k, v)
 			}
 		}
 	}
-	return out
 }
 
 // HiddenHTML is Hidden as HTML hidden inputs, escaped here in one pass:
@@ -175,13 +180,14 @@ func (f *checkForm) Hidden() [][2]string {
 // was most of the page's rendering time.
 func (f *checkForm) HiddenHTML() template.HTML {
 	var b strings.Builder
-	for _, kv := range f.Hidden() {
+	b.Grow(4096)
+	f.hidden(func(k, v string) {
 		b.WriteString(`<input type="hidden" name="`)
-		b.WriteString(html.EscapeString(kv[0]))
+		b.WriteString(html.EscapeString(k))
 		b.WriteString(`" value="`)
-		b.WriteString(html.EscapeString(kv[1]))
+		b.WriteString(html.EscapeString(v))
 		b.WriteString("\">\n")
-	}
+	})
 	return template.HTML(b.String())
 }
 

@@ -197,7 +197,7 @@ func TestPagesNeedNothingInline(t *testing.T) {
 	scriptTag := regexp.MustCompile(`<script[^>]*>`)
 	external := regexp.MustCompile(`(?:src|href)="(?:https?:)?//`)
 	pages := map[string]string{}
-	for _, target := range []string{"/", "/check", "/policies", "/policies/ohio-medicaid-esketamine", "/compare", "/about", "/nowhere"} {
+	for _, target := range []string{"/", "/check", "/policies", "/policies/ohio-medicaid-esketamine", "/policies/premera-5-01-609", "/compare", "/about", "/nowhere"} {
 		_, body := do(t, s.Handler(), "GET", target, "", nil)
 		pages[target] = body
 	}
@@ -220,6 +220,13 @@ func TestPagesNeedNothingInline(t *testing.T) {
 		}
 		if !strings.Contains(body, `<html lang="en">`) || !strings.Contains(body, `<meta name="viewport"`) {
 			t.Errorf("%s: no language or viewport", name)
+		}
+		seen := map[string]bool{}
+		for _, m := range regexp.MustCompile(`\sid="([^"]+)"`).FindAllStringSubmatch(body, -1) {
+			if seen[m[1]] {
+				t.Errorf("%s: id %q used twice", name, m[1])
+			}
+			seen[m[1]] = true
 		}
 	}
 }

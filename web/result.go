@@ -56,18 +56,23 @@ func newCheckResult(c *ketacover.Case, payer string, asOf ketacover.Date, ds []k
 }
 
 // resultPage is the self-check's result page: the check in plain words,
-// what to ask the doctor, and the hooks' sections.
+// what to ask the doctor, and the hooks' sections. Its fields are direct,
+// not embedded: the template reaches a promoted field by a reflective
+// search that allocates on every access.
 type resultPage struct {
-	checkResult
+	Payer       string
 	PlanLabel   string
 	TherapyName string
+	TherapyFact string
+	Disclaimer  string
+	AsOf        ketacover.Date
 	Headline    string
 	Meaning     string
 	Class       string
 	Policies    []policyResult
 	// Ask is what to ask the prescriber to document: the questions of
-	// every unknown criterion, then the records a reviewer will expect,
-	// without repeats.
+	// every unknown criterion, without repeats; Evidence the records a
+	// reviewer will expect.
 	Ask      []string
 	Evidence []string
 	// NotMet are the criteria the answers do not meet, with the reason:
@@ -84,11 +89,16 @@ type resultPage struct {
 
 // policyResult is one determination in plain words.
 type policyResult struct {
-	ketacover.Determination
-	Headline string
-	Meaning  string
-	Class    string
-	Criteria []criterionRow
+	Policy       ketacover.PolicyRef
+	Verdict      string
+	Headline     string
+	Meaning      string
+	Class        string
+	Criteria     []criterionRow
+	Limits       []string
+	Alternatives []string
+	Notes        []string
+	Missing      []string
 }
 
 // criterionRow is one line of the criteria list, flat: the template
@@ -107,9 +117,12 @@ type criterionRow struct {
 
 func newResultPage(res checkResult, f *checkForm) resultPage {
 	p := resultPage{
-		checkResult: res,
+		Payer:       res.Payer,
 		PlanLabel:   planTypeLabel(res.PlanType),
 		TherapyName: report.TherapyName(res.Therapy, res.Indication),
+		TherapyFact: res.TherapyFact,
+		Disclaimer:  res.Disclaimer,
+		AsOf:        res.AsOf,
 		Form:        f,
 		Documents:   DocumentKinds,
 	}
@@ -121,7 +134,10 @@ func newResultPage(res checkResult, f *checkForm) resultPage {
 	p.Class = outcomeClass(res.Outcome)
 	seenQ, seenE := map[string]bool{}, map[string]bool{}
 	for _, d := range res.Results {
-		pr := policyResult{Determination: d, Class: outcomeClass(d.Outcome)}
+		pr := policyResult{
+			Policy: d.Policy, Verdict: d.Verdict, Class: outcomeClass(d.Outcome),
+			Limits: d.Limits, Alternatives: d.Alternatives, Notes: d.Notes, Missing: d.Missing,
+		}
 		pr.Headline, pr.Meaning = outcomeWords(d.Outcome, d.ReferenceOutcome)
 		for _, c := range d.Criteria {
 			if c.Kind == "criterion" && c.Result == ketacover.NotMet && !d.Policy.Reference {
