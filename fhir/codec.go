@@ -1,0 +1,134 @@
+// Package fhir is ketacover's FHIR R4 boundary: it checks FHIR JSON with
+// github.com/google/fhir/go (so what crosses the boundary is exact R4), maps
+// EHR resources to a case, builds Da Vinci PAS request bundles and DTR
+// questionnaires, and reads PAS responses into timeline events.
+package fhir
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/google/fhir/go/fhirversion"
+	"github.com/google/fhir/go/jsonformat"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/ketacover/ketacover"
+)
+
+// maxDepth bounds the nesting of resources we accept, so that hostile input
+// cannot exhaust the stack; real FHIR resources nest a few tens of levels.
+const maxDepth = 64
+
+var (
+	strict  = mustUnmarshaller()
+	compact = mustMarshaller(false)
+	pretty  = mustMarshaller(true)
+)
+
+func mustUnmarshaller() *jsonformat.Unmarshaller {
+	u, err := jsonformat.NewUnmarshaller("UTC", fhirversion.R4)
+	if err != nil {
+		panic(fmt.Sprintf("fhir: R4 unmarshaller: %v", err))
+	}
+	u.MaxNestingDepth = maxDepth
+	return u
+}
+
+func mustMarshaller(indent bool) *jsonformat.Marshaller {
+	var (
+		m   *jsonformat.Marshaller
+		err error
+	)
+	if indent {
+		m, err = jsonformat.NewPrettyMarshaller(fhirversion.R4)
+	} else {
+		m, err = jsonformat.NewMarshaller(false, "", "", fhirversion.R4)
+	}
+	if err != nil {
+		panic(fmt.Sprintf("fhir: R4 marshaller: %v", err))
+	}
+	return m
+}
+
+// Parse checks that raw is one valid FHIR R4 resource (required elements,
+// primitive syntax, code values, no unknown elements) and returns it as a
+// google/fhir ContainedResource. The error is an EINVALID ketacover.Error
+// naming what is wrong and where (as a FHIRPath-like location).
+func Parse(raw []byte) (proto.Message, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] != '{' {
+		return nil, ketacover.Errorf(ketacover.EINVALID, "want a FHIR resource as a JSON object, got %s", preview(raw))
+	}
+	m, err := strict.Unmarshal(raw)
+	if err != nil {
+		return nil, ketacover.Errorf(ketacover.EINVALID, "not valid FHIR R4: %s", errText(err))
+	}
+	return m, nil
+}
+
+// Canonical checks raw as Parse does and writes it back as compact JSON in
+// the canonical form google/fhir produces. The content is unchanged: every
+// element, extension and contained resource survives.
+func Canonical(raw []byte) ([]byte, error) {
+	m, err := Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	return compact.Marshal(m)
+}
+
+// Pretty is Canonical with indentation, for files people read.
+func Pretty(raw []byte) ([]byte, error) {
+	m, err := Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	out, err := pretty.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, '\n'), nil
+}
+
+// ResourceType returns the resourceType of a JSON resource without checking
+// the rest of it, or "" when raw is not an object with one.
+func ResourceType(raw []byte) string {
+	var h struct {
+		ResourceType string `json:"resourceType"`
+	}
+	if json.Unmarshal(raw, &h) != nil {
+		return ""
+	}
+	return h.ResourceType
+}
+
+// errText flattens google/fhir's error list into one line, each problem
+// once, at most a few of them.
+func errText(err error) string {
+	seen := map[string]bool{}
+	var parts []string
+	for _, line := range strings.Split(err.Error(), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || seen[line] {
+			continue
+		}
+		seen[line] = true
+		parts = append(parts, line)
+	}
+	if len(parts) > 5 {
+		parts = append(parts[:5], fmt.Sprintf("and %d more", len(parts)-5))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func preview(b []byte) string {
+	if len(b) == 0 {
+		return "nothing"
+	}
+	if len(b) > 40 {
+		b = b[:40]
+	}
+	return fmt.Sprintf("%q", b)
+}
