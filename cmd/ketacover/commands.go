@@ -32,6 +32,8 @@ func commands() []command {
 		{"deadlines", "every open deadline across cases, soonest first, or as a calendar", deadlinesUsage, runDeadlines},
 		{"help-contacts", "who regulates a plan and where free help is, for a state and plan type", "help-contacts STATE PLAN-TYPE [--json]", runHelpContacts},
 		{"era", "read an X12 835 remittance: claims, adjustments, denial class and next action", eraUsage, runEra},
+		{"eligibility", "read an X12 271 eligibility response: mental health benefits, deductible and out-of-pocket met, prior-auth flags; fill a case's plan benefits", eligibilityUsage, runEligibility},
+		{"pa", "write an X12 278 prior-authorization request (services review) for a case", paUsage, runPa},
 		{"denial", "read a denial letter (text or PDF): reasons, policy, dates, numbers, deadline, expedited", denialUsage, runDenial},
 		{"letter", "write a letter of medical necessity, PA packet, appeal, external review, P2P sheet, superbill or GFE", letterUsage, runLetter},
 		{"estimate", "estimate a course's cost per session: in network, out of network with a superbill, self-pay", estimateUsage, runEstimate},
