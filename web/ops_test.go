@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -266,5 +268,50 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	if _, err := http.Get(u + "healthz"); err == nil {
 		t.Error("the server still answers after shutdown")
+	}
+}
+
+// TestDevMode: with DevDir set, templates and static files are read from
+// disk on every request, so an edit shows without a restart, and nothing
+// is cached.
+func TestDevMode(t *testing.T) {
+	dir := t.TempDir()
+	for _, sub := range []string{"templates", "static"} {
+		if err := os.CopyFS(filepath.Join(dir, sub), os.DirFS(sub)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := DefaultConfig()
+	cfg.DevDir = dir
+	s, err := New(cfg, Deps{Library: library(t), Today: func() ketacover.Date { return today }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := filepath.Join(dir, "templates", "home.html")
+	orig, err := os.ReadFile(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, headline := range []string{"First edit", "Second edit"} {
+		edited := strings.Replace(string(orig), "Will insurance pay for ketamine or Spravato?", headline, 1)
+		if err := os.WriteFile(home, []byte(edited), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, body := do(t, s.Handler(), "GET", "/", "", nil); !strings.Contains(body, "<h1>"+headline+"</h1>") {
+			t.Errorf("dev mode did not pick up the edit %q", headline)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "static", "style.css"), []byte("body{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := do(t, s.Handler(), "GET", "/static/style.css", "", nil); body != "body{}" {
+		t.Errorf("dev mode serves %q, not the file on disk", body)
+	}
+	// A template that no longer parses is an internal error, not a crash.
+	if err := os.WriteFile(home, []byte("{{define \"content\"}}{{.Nope"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := do(t, s.Handler(), "GET", "/", "", nil); res.StatusCode != 500 {
+		t.Errorf("broken template: status %d, want 500", res.StatusCode)
 	}
 }

@@ -96,7 +96,7 @@ func TestPages(t *testing.T) {
 		}},
 		{name: "unknown action", method: "POST", target: "/check", form: with(url.Values{}, "action", "explode"), status: 400, want: []string{"unknown action"}},
 		{name: "row index out of range", method: "POST", target: "/check", form: with(formMeets(), "trial.99.drug", "lithium"), status: 200, notWant: []string{"lithium"}},
-		{name: "document off", method: "POST", target: "/check/documents/lmn", form: formMeets(), status: 501, want: []string{"Not switched on here yet", "Letter of medical necessitys are not switched on"}},
+		{name: "document off", method: "POST", target: "/check/documents/lmn", form: formMeets(), status: 501, want: []string{"Not switched on here yet", "the letter of medical necessity as PDF is not switched on in this server yet"}},
 		{name: "document", method: "POST", target: "/check/documents/superbill", form: formMeets(), hooks: true, status: 200, ctype: "application/pdf", want: []string{"%PDF-1.4", "Superbill for Blue Cross and Blue Shield of Oklahoma: meets-criteria"}},
 		{name: "document bad answers", method: "POST", target: "/check/documents/lmn", form: url.Values{}, hooks: true, status: 400, want: []string{"the answers sent with this request have problems"}},
 		{name: "document unknown", method: "POST", target: "/check/documents/novel", form: formMeets(), status: 404, want: []string{"no document &#34;novel&#34;"}},

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/policy"
@@ -166,7 +167,7 @@ func (s *Server) checkDocument(w http.ResponseWriter, r *http.Request) error {
 		return ketacover.Errorf(ketacover.ENOTFOUND, "no document %q; the documents are %s", kind, docKindList())
 	}
 	if s.docs == nil {
-		return ketacover.Errorf(ENOTENABLED, "%ss are not switched on in this server yet, so no PDF can be made; the answer on the previous page still stands", kind.Label())
+		return ketacover.Errorf(ENOTENABLED, "the %s as PDF is not switched on in this server yet, so no file can be made; the answer on the previous page still stands", strings.ToLower(kind.Label()))
 	}
 	vals, err := readForm(r)
 	if err != nil {
