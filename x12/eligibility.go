@@ -157,7 +157,7 @@ type Summary271 struct {
 // byte offset, and reading goes on; input that is not X12 or ends early
 // returns a *SyntaxError after the members that were complete.
 func Read271(r io.Reader, h Handler271) (Summary271, error) {
-	d := decoder271{x: NewReader(r), h: h}
+	d := decoder271{x: NewReader(r), h: h, in: newInterner()}
 	err := d.run()
 	d.sum.Segments = d.x.Segments()
 	d.sum.Bytes = d.x.Offset()

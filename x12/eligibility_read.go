@@ -3,6 +3,7 @@ package x12
 import (
 	"io"
 	"slices"
+	"strings"
 )
 
 // hlLevel is one HL segment of the open transaction.
@@ -11,9 +12,13 @@ type hlLevel struct {
 }
 
 type decoder271 struct {
-	x   *Reader
-	h   Handler271
-	sum Summary271
+	x  *Reader
+	h  Handler271
+	in *interner // one string per distinct code, name or plan: a batch repeats them member after member
+	// hint is the capacity a member's benefits start with: the last
+	// member's count, as members of one batch are alike.
+	hint int
+	sum  Summary271
 
 	isaControl, gsControl, gsVersion string
 
@@ -117,12 +122,12 @@ func (d *decoder271) segment(s Segment) error {
 		d.dmg(s)
 	case "TRN":
 		if p := d.person(); p != nil {
-			p.Traces = append(p.Traces, Trace{Type: string(s.Element(1)), Number: string(s.Element(2)), Originator: string(s.Element(3))})
+			p.Traces = append(p.Traces, Trace{Type: d.in.str(s.Element(1)), Number: string(s.Element(2)), Originator: d.in.str(s.Element(3))})
 		}
 	case "DTP":
 		d.dtp(s)
 	case "REF":
-		r := Ref{Qualifier: string(s.Element(1)), Value: string(s.Element(2))}
+		r := Ref{Qualifier: d.in.str(s.Element(1)), Value: string(s.Element(2))}
 		switch {
 		case d.eb != nil:
 			d.eb.Refs = append(d.eb.Refs, r)
@@ -135,7 +140,7 @@ func (d *decoder271) segment(s Segment) error {
 			d.x.AddProblem(s, "MSG outside a benefit loop (2110): want it after an EB")
 			return nil
 		}
-		d.eb.Messages = append(d.eb.Messages, string(s.Element(1)))
+		d.eb.Messages = append(d.eb.Messages, d.in.str(s.Element(1)))
 	case "AAA":
 		d.aaa(s)
 	case "LS":
@@ -266,6 +271,7 @@ func (d *decoder271) hl(s Segment) error {
 		e.Segment, e.Offset = s.Number, s.Offset
 		e.Rejections = d.upper()
 		d.givenA, d.givenB = true, true
+		e.Benefits = make([]Benefit, 0, d.hint)
 		d.sub, d.dep, d.subShown = &e, nil, false
 	case "23":
 		if err := d.flushMember(false); err != nil {
@@ -281,7 +287,7 @@ func (d *decoder271) hl(s Segment) error {
 		e := *d.sub
 		e.Segment, e.Offset = s.Number, s.Offset
 		e.Subscriber = d.sub.Subscriber
-		e.Benefits = nil
+		e.Benefits = make([]Benefit, 0, d.hint)
 		e.Rejections = slices.Clone(d.sub.Rejections)
 		e.Dependent = &Member{}
 		d.dep = &e
@@ -324,6 +330,7 @@ func (d *decoder271) flushMember(all bool) error {
 }
 
 func (d *decoder271) emit(e *Eligibility) error {
+	d.hint = min(max(len(e.Benefits), 4), 64)
 	d.sum.Members++
 	d.sum.Benefits += len(e.Benefits)
 	if d.h.Member != nil {
@@ -333,8 +340,9 @@ func (d *decoder271) emit(e *Eligibility) error {
 }
 
 func (d *decoder271) nm1(s Segment) {
-	e := Entity{Code: string(s.Element(1)), Last: string(s.Element(3)), First: string(s.Element(4)),
-		Middle: string(s.Element(5)), IDQualifier: string(s.Element(8)), ID: string(s.Element(9))}
+	in := d.in.str
+	e := Entity{Code: in(s.Element(1)), Last: in(s.Element(3)), First: in(s.Element(4)),
+		Middle: in(s.Element(5)), IDQualifier: in(s.Element(8)), ID: string(s.Element(9))}
 	switch {
 	case d.lsOpen:
 		d.eb.Related = append(d.eb.Related, e)
@@ -364,11 +372,11 @@ func (d *decoder271) dmg(s Segment) {
 	} else {
 		p.BirthDate = dt
 	}
-	p.Sex = string(s.Element(3))
+	p.Sex = d.in.str(s.Element(3))
 }
 
 func (d *decoder271) dtp(s Segment) {
-	v := DateValue{Qualifier: string(s.Element(1)), Format: string(s.Element(2)), Value: string(s.Element(3))}
+	v := DateValue{Qualifier: d.in.str(s.Element(1)), Format: d.in.str(s.Element(2)), Value: d.in.str(s.Element(3))}
 	if v.Format == "D8" {
 		dt, err := ParseDate(s.Element(3))
 		if err != nil {
@@ -392,7 +400,7 @@ func (d *decoder271) aaa(s Segment) {
 	if d.eb != nil && len(loop) == 5 {
 		loop = "2110" + loop[4:]
 	}
-	r := Rejection{Segment: s.Number, Offset: s.Offset, Loop: loop, Text: s.String()}
+	r := Rejection{Segment: s.Number, Offset: s.Offset, Loop: loop, Text: segmentText(s)}
 	switch {
 	case d.level == "20":
 		d.upperA = append(d.upperA, r)
@@ -417,16 +425,17 @@ func (d *decoder271) benefit(s Segment) error {
 		d.x.AddProblem(s, "LS at segment %d has no LE before EB", d.lsNumber)
 		d.lsOpen = false
 	}
-	b := Benefit{Segment: s.Number, Offset: s.Offset, Text: s.String(),
-		Code: string(s.Element(1)), CoverageLevel: string(s.Element(2)), InsuranceType: string(s.Element(4)),
-		Plan: string(s.Element(5)), Period: string(s.Element(6)), QuantityQualifier: string(s.Element(9)),
-		Quantity: string(s.Element(10)), AuthRequired: string(s.Element(11)), InNetwork: string(s.Element(12))}
+	in := d.in.str
+	b := Benefit{Segment: s.Number, Offset: s.Offset, Text: segmentText(s),
+		Code: in(s.Element(1)), CoverageLevel: in(s.Element(2)), InsuranceType: in(s.Element(4)),
+		Plan: in(s.Element(5)), Period: in(s.Element(6)), QuantityQualifier: in(s.Element(9)),
+		Quantity: in(s.Element(10)), AuthRequired: in(s.Element(11)), InNetwork: in(s.Element(12))}
 	if b.Code == "" {
 		d.x.AddProblem(s, "EB01 eligibility or benefit code is empty")
 	}
 	for st := range s.Repetitions(3) {
 		if len(st) > 0 {
-			b.ServiceTypes = append(b.ServiceTypes, string(st))
+			b.ServiceTypes = append(b.ServiceTypes, in(st))
 		}
 	}
 	if e := s.Element(7); len(e) > 0 {
@@ -461,12 +470,12 @@ func (d *decoder271) benefit(s Segment) error {
 			j++
 			switch {
 			case j == 1:
-				b.Procedure.Qualifier = string(c)
+				b.Procedure.Qualifier = in(c)
 			case j == 2:
-				b.Procedure.Code = string(c)
+				b.Procedure.Code = in(c)
 			case j <= 6:
 				if len(c) > 0 {
-					b.Procedure.Modifiers = append(b.Procedure.Modifiers, string(c))
+					b.Procedure.Modifiers = append(b.Procedure.Modifiers, in(c))
 				}
 			case j == 7:
 				b.Procedure.Description = string(c)
@@ -479,4 +488,23 @@ func (d *decoder271) benefit(s Segment) error {
 	m.Benefits = append(m.Benefits, b)
 	d.eb = &m.Benefits[len(m.Benefits)-1]
 	return nil
+}
+
+// segmentText returns the segment as sent, without its terminator, in one
+// allocation (Segment.String joins, then copies).
+func segmentText(s Segment) string {
+	n := len(s.Elements) - 1
+	for _, e := range s.Elements {
+		n += len(e)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	sep := s.Delimiters().Element
+	for i, e := range s.Elements {
+		if i > 0 {
+			b.WriteByte(sep)
+		}
+		b.Write(e)
+	}
+	return b.String()
 }
