@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 )
 
@@ -369,4 +370,56 @@ func TestBrowserPages(t *testing.T) {
 			t.Errorf("first Tab focuses %q, want the skip link", got)
 		}
 	})
+}
+
+// TestBrowserDownloadLetter: from the result page, the patient downloads
+// the letter of medical necessity; the answers travel in the page's hidden
+// fields to the documents hook and come back as a PDF file. The hook here
+// is the test double (fakeDocumenter) until the letter package is wired.
+func TestBrowserDownloadLetter(t *testing.T) {
+	ctx := browser(t)
+	s, _ := MustServer(t, Deps{Documents: fakeDocumenter{}})
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	dir := t.TempDir()
+
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/check"),
+		chromedp.WaitVisible(chromedp.ID("f-payer")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	fill(t, ctx, formMeets())
+	progress := chromedp.Events(ctx, cdpbrowser.DownloadProgress)
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.ID("submit")),
+		chromedp.WaitVisible(chromedp.ID("verdict-h")),
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+				Behavior:      cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName,
+				DownloadPath:  dir,
+				EventsEnabled: &[]bool{true}[0],
+			})
+			return err
+		}),
+		chromedp.Click(chromedp.CSS(`button[formaction="/check/documents/lmn"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	for ev, err := range progress {
+		if err != nil {
+			t.Fatalf("waiting for the download: %v", err)
+		}
+		if ev.State != cdpbrowser.DownloadProgressStateCompleted {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, ev.GUID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(b), "%PDF-") || !strings.Contains(string(b), "Letter of medical necessity for Blue Cross and Blue Shield of Oklahoma: meets-criteria") {
+			t.Errorf("downloaded %q", b)
+		}
+		break
+	}
 }
