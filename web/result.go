@@ -64,7 +64,6 @@ type resultPage struct {
 	PlanLabel   string
 	TherapyName string
 	TherapyFact string
-	Disclaimer  string
 	AsOf        ketacover.Date
 	Headline    string
 	Meaning     string
@@ -121,7 +120,6 @@ func newResultPage(res checkResult, f *checkForm) resultPage {
 		PlanLabel:   planTypeLabel(res.PlanType),
 		TherapyName: report.TherapyName(res.Therapy, res.Indication),
 		TherapyFact: res.TherapyFact,
-		Disclaimer:  res.Disclaimer,
 		AsOf:        res.AsOf,
 		Form:        f,
 		Documents:   DocumentKinds,
