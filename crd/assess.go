@@ -1,0 +1,224 @@
+package crd
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/fhir"
+	"github.com/ketacover/ketacover/policy"
+)
+
+// extCoverageInformation is the CRD Coverage Information extension
+// (shared/reference/standards.md §1.1; CoverageInformation.fsh).
+const extCoverageInformation = "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information"
+
+// assessment is one order judged: the determination and the coverage
+// assertion made from it.
+type assessment struct {
+	order     *fhir.Order
+	c         *ketacover.Case
+	d         ketacover.Determination
+	form      *fhir.Form // the DTR form, when documentation is asked for
+	id        string     // coverage-assertion-id
+	asOf      ketacover.Date
+	payer     string
+	secondary bool
+
+	covered    string   // covered | not-covered | conditional | indeterminate
+	paNeeded   string   // no-auth | auth-needed | conditional | indeterminate, "" for none
+	docNeeded  []string // clinical | admin | patient | conditional | indeterminate
+	docPurpose []string // withpa | withclaim | withorder | retain-doc | OTH
+	infoNeeded []string // performer | location | timeframe | contract-window | detail-code | OTH
+}
+
+// assess judges one order for the patient in rec.
+func (s *Server) assess(rec *fhir.Record, cov *coverageInfo, o *fhir.Order, hookInstance string, secondary bool) *assessment {
+	asOf := ketacover.DateOf(s.cfg.Now())
+	if o.Start != nil {
+		asOf = *o.Start
+	}
+	c, _ := rec.Case(asOf)
+	if cov.payer != "" {
+		c.Plan.Payer = cov.payer
+	}
+	if cov.planType != "" {
+		c.Plan.Type = cov.planType
+	}
+	a := &assessment{order: o, c: c, asOf: asOf, payer: c.Plan.Payer, secondary: secondary}
+	sum := sha256.Sum256([]byte(hookInstance + "\x00" + o.Ref()))
+	a.id = "ketacover-" + hex.EncodeToString(sum[:8])
+	a.d = judge(s.cfg.Library, c, asOf)
+	a.decide(s.cfg.BaseURL)
+	if a.form != nil {
+		s.sessions.put(a.id, &session{c: c, asOf: asOf, order: o})
+	}
+	return a
+}
+
+// judge evaluates the case and returns the most favourable determination
+// (policy.Check sorts them so).
+func judge(lib *policy.Library, c *ketacover.Case, asOf ketacover.Date) ketacover.Determination {
+	f, err := policy.NewFacts(c, asOf)
+	if err != nil {
+		return ketacover.Determination{Outcome: ketacover.OutcomeNoPolicy, Verdict: "The case could not be evaluated: " + err.Error(), AsOf: asOf}
+	}
+	return lib.Check(f, "")[0]
+}
+
+// decide maps the determination to CRD's coverage assertion codes,
+// keeping the extension's invariants: questionnaire needs doc-needed,
+// not-covered has no pa-needed, info-needed exactly when something is
+// conditional. On a secondary hook (order-select) no documentation is
+// asked for (CRD hook-19).
+func (a *assessment) decide(base string) {
+	d := a.d
+	required := d.Policy.PriorAuth == "required"
+	pa := "indeterminate"
+	switch d.Policy.PriorAuth {
+	case "required":
+		pa = "auth-needed"
+	case "not-required":
+		pa = "no-auth"
+	}
+	switch d.Outcome {
+	case ketacover.OutcomeMeets:
+		a.covered, a.paNeeded = "covered", pa
+		if required && !a.secondary {
+			a.docNeeded, a.docPurpose = []string{"clinical"}, []string{"withpa"}
+		}
+	case ketacover.OutcomeInfoNeeded:
+		a.covered, a.paNeeded = "conditional", pa
+		a.infoNeeded = []string{"OTH"}
+		if !a.secondary {
+			a.docNeeded = []string{"clinical"}
+			if required {
+				a.docPurpose = []string{"withpa"}
+			} else {
+				a.docPurpose = []string{"withorder"}
+			}
+			a.form = fhir.NewForm(base, a.c, &a.d)
+			if len(a.form.Facts) == 0 {
+				a.form = nil
+			}
+		}
+	case ketacover.OutcomeDoesNotMeet, ketacover.OutcomeNotCovered:
+		a.covered = "not-covered"
+	default: // no policy on file
+		a.covered = "indeterminate"
+	}
+}
+
+// extension returns the coverage-information extension as FHIR JSON.
+func (a *assessment) extension(coverageRef string) map[string]any {
+	var sub []any
+	add := func(url, key string, v any) { sub = append(sub, map[string]any{"url": url, key: v}) }
+	add("coverage", "valueReference", map[string]any{"reference": coverageRef})
+	add("covered", "valueCode", a.covered)
+	if a.paNeeded != "" && a.covered != "not-covered" {
+		add("pa-needed", "valueCode", a.paNeeded)
+	}
+	for _, v := range a.docNeeded {
+		add("doc-needed", "valueCode", v)
+	}
+	for _, v := range a.docPurpose {
+		add("doc-purpose", "valueCode", v)
+	}
+	for _, v := range a.infoNeeded {
+		add("info-needed", "valueCode", v)
+	}
+	for _, c := range a.order.Codes {
+		add("billingCode", "valueCoding", map[string]any{"system": c.System, "code": c.Code})
+	}
+	add("reason", "valueCodeableConcept", map[string]any{"text": clip(a.d.Verdict, 1000)})
+	if src := policySource(a.d); src != "" {
+		sub = append(sub, map[string]any{"url": "detail", "extension": []any{
+			map[string]any{"url": "category", "valueCode": "cat-other"},
+			map[string]any{"url": "code", "valueCodeableConcept": map[string]any{"text": "payer policy"}},
+			map[string]any{"url": "value", "valueUrl": src},
+			map[string]any{"url": "qualification", "valueString": policyName(a.d)},
+		}})
+	}
+	if a.form != nil {
+		add("questionnaire", "valueCanonical", a.form.Canonical())
+	}
+	add("date", "valueDate", a.asOf.String())
+	add("coverage-assertion-id", "valueString", a.id)
+	return map[string]any{"url": extCoverageInformation, "extension": sub}
+}
+
+func policySource(d ketacover.Determination) string {
+	for _, s := range d.Policy.Sources {
+		if s.URL != "" {
+			return s.URL
+		}
+	}
+	return ""
+}
+
+func policyName(d ketacover.Determination) string {
+	p := d.Policy
+	s := strings.TrimSpace(p.Payer + " " + p.Title)
+	if p.Number != "" {
+		s += " (" + p.Number + ")"
+	}
+	if p.Revised != "" {
+		s += ", " + p.Revised
+	}
+	return s
+}
+
+// systemAction is the update of the order that adds the coverage
+// information. Nothing else of the resource changes (CRD resp-37): the
+// extension is spliced into the JSON as received, an earlier
+// coverage-information extension is replaced, and the result is checked and
+// written by google/fhir.
+func systemAction(order json.RawMessage, ext map[string]any) (Action, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(order, &m); err != nil {
+		return Action{}, ketacover.Errorf(ketacover.EINVALID, "order: %v", err)
+	}
+	var exts []json.RawMessage
+	if raw, ok := m["extension"]; ok {
+		if err := json.Unmarshal(raw, &exts); err != nil {
+			return Action{}, ketacover.Errorf(ketacover.EINVALID, "order extension: %v", err)
+		}
+	}
+	kept := exts[:0]
+	for _, e := range exts {
+		var h struct {
+			URL string `json:"url"`
+		}
+		if json.Unmarshal(e, &h) == nil && h.URL == extCoverageInformation {
+			continue
+		}
+		kept = append(kept, e)
+	}
+	b, err := json.Marshal(ext)
+	if err != nil {
+		return Action{}, err
+	}
+	kept = append(kept, b)
+	if m["extension"], err = json.Marshal(kept); err != nil {
+		return Action{}, err
+	}
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return Action{}, err
+	}
+	out, err := fhir.Canonical(raw)
+	if err != nil {
+		return Action{}, fmt.Errorf("coverage information system action: %w", err)
+	}
+	return Action{Type: "update", Description: "Add coverage information", Resource: out}, nil
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-1] + "…"
+}
