@@ -29,8 +29,11 @@ const Version278 = "005010X217"
 //     control values listed by Stedi (https://stedi.com/edi/x12-004010/segment/ISA,
 //     https://stedi.com/edi/x12-006030/element/I13) and Oracle's X12 guide
 //     (https://docs.oracle.com/cd/E19398-01/820-1275/agdgb/index.html).
-//   - GS01 HI (the functional group of a 278; envelope.go), GS07 X, GS08 and
-//     ST03 005010X217 (section 6).
+//   - GS08 and ST03 005010X217 (section 6). GS01 HI, the functional group
+//     of a 278, is not in the reference: Stedi's X217 page names it
+//     (https://www.stedi.com/edi/hipaa/transaction-set/278-A1), as does
+//     envelope.go. GS07 X (the X12 agency) is not in the reference either;
+//     every sample under ../shared/samples/x12 carries it.
 //   - BHT01 0007, BHT02 13 request (section 6.3).
 //   - HL03 20 UMO, 21 requester, 22 subscriber, EV patient event, SS service
 //     (section 6.3 loop list and skeleton); HL04 1 has children, 0 none
