@@ -28,10 +28,20 @@ type Coverage struct {
 	// says.
 	Level ketacover.CoverageLevel `json:"level,omitempty"`
 
-	Figures       []Figure   `json:"figures"`
-	Authorization []AuthFlag `json:"authorization,omitempty"`
-	Other         []Source   `json:"other,omitempty"` // other EBs of the service type (limitations, contacts, procedure-level benefits), as sent
-	Notes         []string   `json:"notes,omitempty"`
+	Figures       []Figure       `json:"figures"`
+	Authorization []AuthFlag     `json:"authorization,omitempty"`
+	Other         []OtherBenefit `json:"other,omitempty"` // other EBs of the service type (limitations, contacts, procedure-level benefits)
+	Notes         []string       `json:"notes,omitempty"`
+}
+
+// OtherBenefit is an EB that gives no plan figure: a limitation, a contact,
+// or a benefit for one procedure (EB13) such as HC:96365.
+type OtherBenefit struct {
+	What      string   `json:"what"` // EB01 in words, or "EB01 X" for a code the reference does not list
+	Procedure string   `json:"procedure,omitempty"`
+	Network   string   `json:"network,omitempty"`  // EB12 as sent
+	Messages  []string `json:"messages,omitempty"` // MSG of the EB's loop
+	From      Source   `json:"from"`
 }
 
 // Source is the segment a figure comes from.
@@ -76,10 +86,11 @@ func (f Figure) Value() string {
 // AuthFlag is an EB11 authorization indicator: for the service type, or
 // for one procedure (EB13).
 type AuthFlag struct {
-	Required  string `json:"required"` // EB11: Y, N, U
-	Procedure string `json:"procedure,omitempty"`
-	Network   string `json:"network,omitempty"` // EB12 as sent
-	From      Source `json:"from"`
+	Required  string   `json:"required"` // EB11: Y, N, U
+	Procedure string   `json:"procedure,omitempty"`
+	Network   string   `json:"network,omitempty"`  // EB12 as sent
+	Messages  []string `json:"messages,omitempty"` // MSG of the EB's loop
+	From      Source   `json:"from"`
 }
 
 // tier is one network's EB12 code and case field name.
@@ -383,7 +394,7 @@ func (c *Coverage) extras(e *Eligibility, st string) {
 		forST := b.HasServiceType(st)
 		relevant := forST || b.HasServiceType(ServiceTypePlan) || len(b.ServiceTypes) == 0 || b.Procedure.Code != ""
 		if relevant && b.AuthRequired != "" {
-			c.Authorization = append(c.Authorization, AuthFlag{Required: b.AuthRequired, Procedure: b.Procedure.Code, Network: b.InNetwork, From: sourceOf(b)})
+			c.Authorization = append(c.Authorization, AuthFlag{Required: b.AuthRequired, Procedure: b.Procedure.Code, Network: b.InNetwork, Messages: b.Messages, From: sourceOf(b)})
 		}
 		switch b.Code {
 		case ebActive, ebInactive, ebNonCovered, ebDeductible, ebOOP, ebCoinsurance, ebCopay:
@@ -392,7 +403,11 @@ func (c *Coverage) extras(e *Eligibility, st string) {
 			}
 		}
 		if forST || b.Procedure.Code != "" {
-			c.Other = append(c.Other, sourceOf(b))
+			what := BenefitText(b.Code)
+			if what == "" {
+				what = "EB01 " + b.Code
+			}
+			c.Other = append(c.Other, OtherBenefit{What: what, Procedure: b.Procedure.Code, Network: b.InNetwork, Messages: b.Messages, From: sourceOf(b)})
 		}
 	}
 }

@@ -260,6 +260,14 @@ func TestRead271Fixtures(t *testing.T) {
 			if len(c.Other) != tt.otherCount {
 				t.Errorf("%d other EBs, want %d: %v", len(c.Other), tt.otherCount, c.Other)
 			}
+			if tt.otherCount == 3 {
+				o := c.Other[1]
+				want := x12.OtherBenefit{What: "non-covered", Procedure: "96365", Network: "Y", Messages: []string{"KETAMINE INFUSION FOR DEPRESSION NOT COVERED"},
+					From: x12.Source{Segment: 30, Offset: 1268, Text: "EB*I*IND*MH*PR*NORTHWIND PPO 2000*******Y*HC:96365"}}
+				if diff := cmp.Diff(want, o); diff != "" {
+					t.Errorf("procedure-level exclusion (-want +got):\n%s", diff)
+				}
+			}
 			for _, n := range tt.notes {
 				if !strings.Contains(strings.Join(c.Notes, "\n"), n) {
 					t.Errorf("note %q missing from:\n%s", n, strings.Join(c.Notes, "\n"))

@@ -335,9 +335,19 @@ func writeCoverage(w io.Writer, c *x12.Coverage) {
 			what = a.Procedure
 		}
 		fmt.Fprintf(w, "      %s, %s: %s\n        %s\n", what, x12.NetworkText(a.Network), x12.AuthText(a.Required), a.From)
+		for _, m := range a.Messages {
+			fmt.Fprintf(w, "        message: %s\n", m)
+		}
 	}
-	for _, s := range c.Other {
-		fmt.Fprintf(w, "    also: %s\n", s)
+	for _, o := range c.Other {
+		what := o.What
+		if o.Procedure != "" {
+			what = o.Procedure + ": " + what
+		}
+		fmt.Fprintf(w, "    also, %s, %s:\n      %s\n", what, x12.NetworkText(o.Network), o.From)
+		for _, m := range o.Messages {
+			fmt.Fprintf(w, "      message: %s\n", m)
+		}
 	}
 	for _, n := range c.Notes {
 		fmt.Fprintf(w, "    note: %s\n", n)
