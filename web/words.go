@@ -86,8 +86,6 @@ var trialOutcomes = []struct{ Value, Label string }{
 	{"remission", "Symptoms went away"},
 }
 
-// psychOutcomes words the outcome of talk therapy (the same codes).
-var psychOutcomes = trialOutcomes
 
 // confirmations words how the diagnosis was confirmed.
 var confirmations = []struct{ Value, Label string }{
