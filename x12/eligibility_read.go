@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// hlLevel is one HL segment of the open transaction.
+// hlLevel is an HL segment of the open transaction that may be a parent.
 type hlLevel struct {
 	id, parent, code string
 }
@@ -253,7 +253,12 @@ func (d *decoder271) hl(s Segment) error {
 	if parent != "" && !slices.ContainsFunc(d.levels, func(l hlLevel) bool { return l.id == parent }) {
 		d.x.AddProblem(s, "HL02 parent %q is not an earlier HL01 of this transaction", clip(s.Element(2)))
 	}
-	if len(d.levels) < 1000 {
+	// Only sources, receivers and the open subscriber can be parents: keep
+	// those, so that memory does not grow with the members of a batch.
+	if code == "22" {
+		d.levels = slices.DeleteFunc(d.levels, func(l hlLevel) bool { return l.code == "22" })
+	}
+	if (code == "20" || code == "21" || code == "22") && len(d.levels) < 1000 {
 		d.levels = append(d.levels, hlLevel{id, parent, code})
 	}
 	switch code {

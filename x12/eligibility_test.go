@@ -442,3 +442,25 @@ func TestParsePercent(t *testing.T) {
 		})
 	}
 }
+
+// In a batch, a dependent's parent is its subscriber however many members
+// came before: no false HL02 problem past the first thousand levels.
+func TestRead271BatchParents(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(isaStar + "GS*HB*S*R*20261120*0915*1*X*005010X279A1~ST*271*0001*005010X279A1~BHT*0022*11*B*20261120*0915~")
+	b.WriteString("HL*1**20*1~NM1*PR*2*PAYER*****PI*P1~HL*2*1*21*1~NM1*1P*2*CLINIC*****XX*1234567893~")
+	segs, id := 6, 3
+	for i := range 1200 {
+		fmt.Fprintf(&b, "HL*%d*2*22*1~NM1*IL*1*DOE*JOHN****MI*M%d~HL*%d*%d*23*0~NM1*03*1*DOE*EMMA~EB*1**30~", id, i, id+1, id)
+		segs += 5
+		id += 2
+	}
+	fmt.Fprintf(&b, "SE*%d*0001~GE*1*1~IEA*1*000000001~", segs+1)
+	res := read271(t, strings.NewReader(b.String()))
+	if res.err != nil || len(res.summary.Problems) != 0 || len(res.members) != 1200 {
+		t.Fatalf("err %v, %d members, problems %v", res.err, len(res.members), problems(res.summary.Problems))
+	}
+	if m := res.members[1199]; m.Dependent == nil || m.Subscriber.ID != "M1199" {
+		t.Errorf("last member %+v", m)
+	}
+}
