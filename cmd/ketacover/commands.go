@@ -41,6 +41,7 @@ func commands() []command {
 		{"trials", "fetch, import and search ketamine and esketamine clinical trials near a ZIP code", trialsUsage, runTrials},
 		{"zips", "update the ZIP code centroids from a Census ZCTA Gazetteer file", zipsUsage, runZips},
 		{"backup", "copy the live SQLite case database to a file (encrypted when the database is)", backupUsage, runBackup},
+		{"pas", "build a Da Vinci PAS prior-authorization request bundle, or read a PAS response onto a case", pasUsage, runPas},
 	}
 }
 
