@@ -334,7 +334,7 @@ func (s *Server) orders(ctx context.Context, req *HookRequest) ([]hookOrder, err
 	if req.Hook == HookAppointmentBook {
 		field, raw = "context.appointments", req.Context.Appointments
 	}
-	if _, err := fhir.Parse(raw); err != nil {
+	if err := fhir.Check(raw); err != nil {
 		return nil, ketacover.Errorf(ketacover.EINVALID, "%s: %s", field, ketacover.ErrorMessage(err))
 	}
 	var b fhir.Bundle
@@ -384,7 +384,7 @@ func (s *Server) basedOn(ctx context.Context, req *HookRequest, appt json.RawMes
 	}
 	var candidates []json.RawMessage
 	if raw, ok := req.Prefetch["serviceRequests"]; ok {
-		if _, err := fhir.Parse(raw); err != nil {
+		if err := fhir.Check(raw); err != nil {
 			return nil, ketacover.Errorf(ketacover.EINVALID, "prefetch.serviceRequests: %s", ketacover.ErrorMessage(err))
 		}
 		candidates = append(candidates, entries(raw)...)

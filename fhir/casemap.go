@@ -151,14 +151,11 @@ type Record struct {
 // fill) is skipped. Resources ketacover does not read are checked and
 // ignored.
 func (r *Record) Add(raw json.RawMessage) error {
-	if _, err := Parse(raw); err != nil {
+	if err := Check(raw); err != nil {
 		return err
 	}
 	return r.add(raw)
 }
-
-// AddChecked files a resource the caller has already checked with Parse.
-func (r *Record) AddChecked(raw json.RawMessage) error { return r.add(raw) }
 
 func (r *Record) add(raw json.RawMessage) error {
 	rt := ResourceType(raw)

@@ -6,9 +6,11 @@ package fhir
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/google/fhir/go/fhirversion"
 	"github.com/google/fhir/go/jsonformat"
@@ -131,4 +133,46 @@ func preview(b []byte) string {
 		b = b[:40]
 	}
 	return fmt.Sprintf("%q", b)
+}
+
+// checked remembers the SHA-256 of resources that passed Check, so that
+// the same bytes are not validated twice: EHRs send the same Patient and
+// Coverage on every hook call of a visit, and validation is most of the
+// cost of a call. Validation is a pure function of the bytes, so a hit is
+// exactly as good as a check.
+var checked = struct {
+	sync.Mutex
+	m map[[32]byte]struct{}
+}{m: map[[32]byte]struct{}{}}
+
+// checkCacheSize bounds the remembered hashes (32 bytes each).
+const checkCacheSize = 1 << 14
+
+// Check is Parse without the result: it reports whether raw is one valid
+// FHIR R4 resource, remembering resources that passed.
+func Check(raw []byte) error {
+	sum := sha256.Sum256(raw)
+	checked.Lock()
+	_, ok := checked.m[sum]
+	checked.Unlock()
+	if ok {
+		return nil
+	}
+	if _, err := Parse(raw); err != nil {
+		return err
+	}
+	checked.Lock()
+	if len(checked.m) >= checkCacheSize {
+		// Forget an arbitrary half; map iteration order is random.
+		n := 0
+		for k := range checked.m {
+			delete(checked.m, k)
+			if n++; n >= checkCacheSize/2 {
+				break
+			}
+		}
+	}
+	checked.m[sum] = struct{}{}
+	checked.Unlock()
+	return nil
 }

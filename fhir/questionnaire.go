@@ -126,8 +126,9 @@ func NewForm(base string, c *ketacover.Case, d *ketacover.Determination) *Form {
 // Package returns the DTR package Bundle (type collection): the
 // Questionnaire and a partly pre-filled QuestionnaireResponse whose
 // questionnaire is the Questionnaire's canonical (DTR spec-122), checked as
-// FHIR R4.
-func (f *Form) Package(patientRef string, now time.Time) ([]byte, error) {
+// FHIR R4. qrID, when set, is the QuestionnaireResponse's id: the service
+// names its session with it, so the response posted back finds its case.
+func (f *Form) Package(patientRef, qrID string, now time.Time) ([]byte, error) {
 	id := f.URL[strings.LastIndex(f.URL, "/")+1:]
 	q := obj{
 		"resourceType": "Questionnaire",
@@ -150,6 +151,9 @@ func (f *Form) Package(patientRef string, now time.Time) ([]byte, error) {
 		"questionnaire": f.Canonical(),
 		"status":        "in-progress",
 		"authored":      now.UTC().Format(time.RFC3339),
+	}
+	if qrID != "" {
+		qr["id"] = qrID
 	}
 	if patientRef != "" {
 		qr["subject"] = obj{"reference": patientRef}

@@ -118,7 +118,7 @@ func TestQuestionnaireRoundTrip(t *testing.T) {
 			if len(f.Facts) == 0 {
 				t.Fatal("no questions for an information-needed case")
 			}
-			if _, err := f.Package("Patient/p1", now); err != nil {
+			if _, err := f.Package("Patient/p1", "", now); err != nil {
 				t.Fatal(err)
 			}
 			set, err := ApplyResponse(c, response(t, f, tt.answers))
@@ -162,7 +162,7 @@ func TestQuestionnaireFromNothing(t *testing.T) {
 			t.Errorf("form does not ask %s; asks %v", want, f.Facts)
 		}
 	}
-	pkg, err := f.Package("", now)
+	pkg, err := f.Package("", "s1", now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,102 @@
+package crd
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// BenchmarkAnswer is the cost of answering one order-sign call with
+// prefetch (decode, FHIR checks, case mapping, two policy evaluations, two
+// system actions), without HTTP.
+func BenchmarkAnswer(b *testing.B) {
+	s, _ := newServer(b, nil)
+	body := mustJSON(b, orderSignRequest(b, history()))
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		req, err := DecodeHookRequest(body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Answer(context.Background(), req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkOrderSign200 is the load test of the issue: order-sign with
+// prefetch, 200 requests in flight at once against an httptest server on
+// loopback. It reports the latency percentiles and the errors (any non-200).
+// CRD allows 5 s for 90% of calls; the target here is p99 under 50 ms.
+func BenchmarkOrderSign200(b *testing.B) {
+	const concurrency = 200
+	_, ts := newServer(b, nil)
+	body := mustJSON(b, orderSignRequest(b, history()))
+	tr := &http.Transport{MaxIdleConns: concurrency, MaxIdleConnsPerHost: concurrency, MaxConnsPerHost: concurrency}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	url := ts.URL + "/cds-services/ketacover-order-sign"
+	var (
+		mu    sync.Mutex
+		lat   = make([]time.Duration, 0, b.N)
+		errs  atomic.Int64
+		next  atomic.Int64
+		wg    sync.WaitGroup
+		cpu0  = cpuTime()
+		wall0 = time.Now()
+	)
+	b.ResetTimer()
+	for range concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			for next.Add(1) <= int64(b.N) {
+				t0 := time.Now()
+				res, err := client.Post(url, "application/json", bytes.NewReader(body))
+				if err != nil {
+					errs.Add(1)
+					continue
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusOK {
+					errs.Add(1)
+				}
+				mine = append(mine, time.Since(t0))
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	wall := time.Since(wall0)
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	pct := func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return float64(lat[int(float64(len(lat)-1)*p)].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.90), "p90-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(float64(errs.Load()), "errors")
+	b.ReportMetric(float64(b.N)/wall.Seconds(), "req/s")
+	if d := cpuTime() - cpu0; d > 0 {
+		b.ReportMetric(float64(d.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	}
+	if testing.Verbose() {
+		fmt.Printf("n=%d wall=%s p50=%.1fms p99=%.1fms errors=%d\n", b.N, wall, pct(0.5), pct(0.99), errs.Load())
+	}
+}
