@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ketacover/ketacover/fhir"
 )
 
 // BenchmarkAnswer is the cost of answering one order-sign call with
@@ -22,6 +24,25 @@ func BenchmarkAnswer(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
+		req, err := DecodeHookRequest(body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Answer(context.Background(), req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAnswerCold is BenchmarkAnswer with every resource validated
+// again on every call, as when each call is for a new patient.
+func BenchmarkAnswerCold(b *testing.B) {
+	s, _ := newServer(b, nil)
+	body := mustJSON(b, orderSignRequest(b, history()))
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		fhir.ForgetChecked()
 		req, err := DecodeHookRequest(body)
 		if err != nil {
 			b.Fatal(err)
