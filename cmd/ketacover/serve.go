@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/deadline"
+	"github.com/ketacover/ketacover/letter"
 	"github.com/ketacover/ketacover/web"
 )
 
@@ -148,15 +150,25 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			}
 			return d
 		},
-		// HOOKS for the lead to wire as their packages land (nil = off,
-		// and the pages say so): Store (openStore with cfg.DB),
-		// Estimator (cost), Deadlines (deadline/timeline), Documents
-		// (letter).
+		Estimator: costEstimator{},
 	}
+	book, err := deadline.Default()
+	if err != nil {
+		return err
+	}
+	deps.Deadlines = caseDeadlines{book}
+	w, err := letter.Default()
+	if err != nil {
+		return err
+	}
+	deps.Documents = letterDocuments{w}
 	if cfg.DB != "" {
-		// HOOK: open the store here (deps.Store) once storage is wired
-		// into serve; until then say so instead of ignoring the flag.
-		return ketacover.Errorf(ketacover.EINVALID, "--db %s: saved cases are not wired into serve yet; run without --db (the self-check and the policy browser need no database)", cfg.DB)
+		s, err := openStore(ctx, e, cfg.DB)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		deps.Store = s
 	}
 	srv, err := web.New(cfg.Web, deps)
 	if err != nil {
