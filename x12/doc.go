@@ -1,7 +1,9 @@
 // Package x12 reads ASC X12 interchanges as a stream: a tokenizer that takes
 // its delimiters from the ISA header and checks the ISA/GS/ST envelopes, and
-// typed readers for health care transactions such as the 835 remittance
-// advice (005010X221A1).
+// typed readers and writers for the health care transactions ketacover
+// uses: the 835 remittance advice (005010X221A1), the 271 eligibility and
+// benefit response (005010X279A1) and the 278 services-review request
+// (005010X217).
 //
 // The tokenizer hands out segments whose elements are sub-slices of its
 // read buffer: they are valid only until the next call to Reader.Next. This
