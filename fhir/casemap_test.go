@@ -93,3 +93,19 @@ func TestRecordCase(t *testing.T) {
 		t.Errorf("case (-want +got):\n%s", diff)
 	}
 }
+
+func TestResourceType(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"resourceType":"Patient","id":"1"}`:                                           "Patient",
+		` { "id" : "x", "meta": {"resourceType":"Nope"}, "resourceType" : "Coverage" }`: "Coverage",
+		`{"text":{"div":"\"resourceType\":\"Bad\""},"resourceType":"Observation"}`:      "Observation",
+		`{"contained":[{"resourceType":"Organization"}]}`:                               "",
+		`[{"resourceType":"Patient"}]`:                                                  "",
+		`{"resourceType":12}`:                                                           "",
+		`not json`:                                                                      "",
+	} {
+		if got := ResourceType([]byte(in)); got != want {
+			t.Errorf("ResourceType(%s) = %q, want %q", in, got, want)
+		}
+	}
+}
