@@ -34,6 +34,7 @@ type verifier struct {
 	now     func() time.Time
 	mu      sync.Mutex
 	seen    map[string]time.Time // iss+jti -> expiry
+	swept   time.Time            // when expired IDs were last forgotten
 }
 
 func newVerifier(issuers []Issuer, now func() time.Time) *verifier {
@@ -105,10 +106,14 @@ func (v *verifier) check(r *http.Request, aud string) error {
 	key := is.ISS + "\x00" + claims.ID
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	for k, exp := range v.seen {
-		if now.After(exp) {
-			delete(v.seen, k)
+	if now.Sub(v.swept) > time.Minute {
+		// Forget expired IDs now and then, not on every call.
+		for k, exp := range v.seen {
+			if now.After(exp) {
+				delete(v.seen, k)
+			}
 		}
+		v.swept = now
 	}
 	if _, dup := v.seen[key]; dup {
 		return unauthorized("token jti %q was already used", claims.ID)
