@@ -1,6 +1,7 @@
 package crd
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -120,4 +121,23 @@ func (v *verifier) check(r *http.Request, aud string) error {
 	}
 	v.seen[key] = claims.IssuedAt.Time().Add(maxTokenAge + time.Minute)
 	return nil
+}
+
+// ParseIssuer reads a CDS client's JWKS (the JSON its jku serves, or a
+// file exchanged out of band) for issuer iss. Only public signing keys are
+// accepted.
+func ParseIssuer(iss string, jwks []byte) (Issuer, error) {
+	var ks jose.JSONWebKeySet
+	if err := json.Unmarshal(jwks, &ks); err != nil {
+		return Issuer{}, fmt.Errorf("JWKS of %s: %w", iss, err)
+	}
+	if iss == "" || len(ks.Keys) == 0 {
+		return Issuer{}, fmt.Errorf("JWKS of %q: want an issuer and at least one key", iss)
+	}
+	for i, k := range ks.Keys {
+		if !k.IsPublic() || !k.Valid() || k.KeyID == "" {
+			return Issuer{}, fmt.Errorf("JWKS of %s: key %d: want a valid public key with a kid", iss, i)
+		}
+	}
+	return Issuer{ISS: iss, Keys: ks}, nil
 }

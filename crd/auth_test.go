@@ -5,6 +5,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -54,7 +55,22 @@ func TestClientJWT(t *testing.T) {
 		{Key: &rk.PublicKey, KeyID: "rsa-1", Algorithm: string(jose.RS384), Use: "sig"},
 	}}
 	now := fixedNow()
-	_, ts := newServer(t, func(c *Config) { c.Issuers = []Issuer{{ISS: "https://ehr.example", Keys: jwks}} })
+	pub, err := json.Marshal(jwks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	is, err := ParseIssuer("https://ehr.example", pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ParseIssuer("https://ehr.example", []byte(`{"keys":[]}`)); err == nil {
+		t.Error("an empty JWKS was accepted")
+	}
+	priv, _ := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: ec, KeyID: "ec-1"}}})
+	if _, err := ParseIssuer("https://ehr.example", priv); err == nil {
+		t.Error("a JWKS with a private key was accepted")
+	}
+	_, ts := newServer(t, func(c *Config) { c.Issuers = []Issuer{is} })
 	aud := "https://payer.example/crd/cds-services"
 	claims := func(mod func(*jwt.Claims)) jwt.Claims {
 		c := jwt.Claims{Issuer: "https://ehr.example", Audience: jwt.Audience{aud}, IssuedAt: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(time.Minute)), ID: "jti-" + t.Name()}
