@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) ketacover.Store) {
 			tc.fn(t, open(t))
 		})
 	}
+	runAccounts(t, open)
 }
 
 var ctx = context.Background()
