@@ -5,12 +5,11 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/deadline"
-	"github.com/ketacover/ketacover/ical"
 	"github.com/ketacover/ketacover/timeline"
+	"github.com/ketacover/ketacover/tracking"
 )
 
 const deadlinesUsage = `deadlines [--within 30d] [--ics] [--json] [--db DB]
@@ -72,7 +71,7 @@ func runDeadlines(ctx context.Context, e *env, args []string) error {
 	}
 	switch {
 	case *ics:
-		cal := deadlineCalendar(ds, e.now())
+		cal := tracking.Calendar(ds, e.now())
 		_, err := cal.WriteTo(e.stdout)
 		return err
 	case *asJSON:
@@ -92,47 +91,4 @@ func runDeadlines(ctx context.Context, e *env, args []string) error {
 	b.WriteString("\nDeadlines are computed from the rules cited; the dates on the payer's own notices come first. Not legal advice.\n")
 	_, err = fmt.Fprint(e.stdout, b.String())
 	return err
-}
-
-// deadlineCalendar turns deadlines into calendar events with reminders a
-// week and a day before (and two hours before an hour clock). UIDs are
-// stable so a re-import updates rather than duplicates.
-func deadlineCalendar(ds []ketacover.Deadline, stamp time.Time) ical.Calendar {
-	cal := ical.Calendar{ProdID: "-//ketacover//deadlines//EN", Name: "ketacover deadlines"}
-	for _, d := range ds {
-		id := d.RuleID
-		if id == "" {
-			id = d.Step
-		}
-		ev := ical.Event{
-			UID:         fmt.Sprintf("case-%s.%s.%s@ketacover", d.CaseID, id, d.Trigger),
-			Stamp:       stamp.UTC(),
-			Summary:     fmt.Sprintf("%s — case %s", d.Label, d.CaseID),
-			Description: d.Explanation + deadlineNotes(d) + "\nNot legal advice: the dates on the payer's notices come first.",
-			Categories:  []string{"ketacover", d.Who},
-		}
-		if !d.At.IsZero() {
-			ev.Start = d.At
-			ev.Alarms = []ical.Alarm{{Before: 24 * time.Hour}, {Before: 2 * time.Hour}}
-		} else {
-			ev.Date = d.Due
-			ev.Alarms = []ical.Alarm{{Before: 7 * 24 * time.Hour}, {Before: 24 * time.Hour}}
-		}
-		cal.Events = append(cal.Events, ev)
-	}
-	return cal
-}
-
-func deadlineNotes(d ketacover.Deadline) string {
-	var s string
-	if d.Condition != "" {
-		s += "\nOnly if: " + d.Condition
-	}
-	if d.Open != "" {
-		s += "\nOpen question: " + d.Open
-	}
-	if d.Source != "" {
-		s += "\nSource: " + d.Source
-	}
-	return s
 }
