@@ -269,6 +269,9 @@ func (s *Server) apiCases(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.audit(r, ketacover.AuditCaseList, "", "api"); err != nil {
+		return err
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	return writeJSON(w, http.StatusOK, caseList{Cases: nonNil(cs)})
 }
@@ -292,8 +295,11 @@ func (s *Server) apiCreateCase(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sc, err := s.store.CreateCase(r.Context(), c, "api", ketacover.SourceAPI)
+	sc, err := s.store.CreateCase(r.Context(), c, userOf(r.Context()).Name, ketacover.SourceAPI)
 	if err != nil {
+		return err
+	}
+	if err := s.audit(r, ketacover.AuditCaseCreate, sc.ID, "api"); err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/cases/"+sc.ID)
@@ -309,6 +315,9 @@ func (s *Server) apiCase(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.audit(r, ketacover.AuditCaseView, sc.ID, "api"); err != nil {
+		return err
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	return writeJSON(w, http.StatusOK, sc)
 }
@@ -319,6 +328,9 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) error {
 	}
 	es, err := s.store.Events(r.Context(), r.PathValue("id"))
 	if err != nil {
+		return err
+	}
+	if err := s.audit(r, ketacover.AuditCaseView, r.PathValue("id"), "api events"); err != nil {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -34,11 +35,12 @@ type apiCase struct {
 	ctype    string
 	body     string
 	status   int
-	code     string                          // for errors: the JSON error code
-	check    func(t *testing.T, body string) // more checks on a success
-	pattern  string                          // the route that must answer
-	hooks    bool                            // serve with every hook on
-	brokenDB bool                            // the store fails every call
+	code     string                           // for errors: the JSON error code
+	check    func(t *testing.T, body string)  // more checks on a success
+	pattern  string                           // the route that must answer
+	hooks    bool                             // serve with every hook on
+	brokenDB bool                             // the store fails every call
+	prep     func(t *testing.T, st *memStore) // fills the store first
 }
 
 // TestAPI calls every API and operational route with good and bad input,
@@ -205,6 +207,35 @@ func TestAPI(t *testing.T) {
 		{name: "cases store fails", method: "GET", target: "/api/v1/cases", status: 500, code: "internal", pattern: "GET /api/v1/cases", hooks: true, brokenDB: true},
 		{name: "case unknown", method: "GET", target: "/api/v1/cases/nope", status: 404, code: "not_found", pattern: "GET /api/v1/cases/{id}", hooks: true},
 		{name: "events unknown", method: "GET", target: "/api/v1/cases/nope/events", status: 404, code: "not_found", pattern: "GET /api/v1/cases/{id}/events", hooks: true},
+		{name: "append event", method: "POST", target: "/api/v1/cases/ACCT-1001/events", ctype: "application/json", body: `{"kind": "pa-submitted", "date": "2026-11-20", "details": {"method": "portal"}}`, status: 201, pattern: "POST /api/v1/cases/{id}/events", hooks: true, prep: oneCase,
+			check: func(t *testing.T, body string) {
+				if !strings.Contains(body, `"phase": "pa-pending"`) || !strings.Contains(body, `"actor": "tester"`) || !strings.Contains(body, `"step": "pa-decision"`) {
+					t.Errorf("event result lacks the state, the actor or the payer's decision clock: %.600s", body)
+				}
+			}},
+		{name: "append event refused", method: "POST", target: "/api/v1/cases/ACCT-1001/events", ctype: "application/json", body: `{"kind": "pa-denied", "date": "2026-11-20"}`, status: 409, code: "conflict", pattern: "POST /api/v1/cases/{id}/events", hooks: true, prep: oneCase},
+		{name: "append event bad json", method: "POST", target: "/api/v1/cases/ACCT-1001/events", ctype: "application/json", body: `{"kind": "pa-submitted", "when": "today"}`, status: 400, code: "invalid", pattern: "POST /api/v1/cases/{id}/events", hooks: true, prep: oneCase},
+		{name: "agenda", method: "GET", target: "/api/v1/deadlines?within=365", status: 200, pattern: "GET /api/v1/deadlines", hooks: true, prep: deniedCase,
+			check: func(t *testing.T, body string) {
+				if !strings.Contains(body, `"step": "appeal-filing"`) {
+					t.Errorf("agenda lacks the appeal filing window: %.600s", body)
+				}
+			}},
+		{name: "agenda bad within", method: "GET", target: "/api/v1/deadlines?within=-1", status: 400, code: "invalid", pattern: "GET /api/v1/deadlines", hooks: true},
+		{name: "calendar", method: "GET", target: "/api/v1/deadlines/calendar.ics", status: 200, pattern: "GET /api/v1/deadlines/calendar.ics", hooks: true, prep: deniedCase,
+			check: func(t *testing.T, body string) {
+				if !strings.HasPrefix(body, "BEGIN:VCALENDAR") || !strings.Contains(body, "case ACCT-1001") {
+					t.Errorf("calendar: %.300s", body)
+				}
+			}},
+		{name: "calendar store fails", method: "GET", target: "/api/v1/deadlines/calendar.ics", status: 500, code: "internal", pattern: "GET /api/v1/deadlines/calendar.ics", hooks: true, brokenDB: true},
+		{name: "era import", method: "POST", target: "/api/v1/era", ctype: "application/edi-x12", body: testRemit, status: 200, pattern: "POST /api/v1/era", hooks: true, prep: deniedCase,
+			check: func(t *testing.T, body string) {
+				if !strings.Contains(body, `"recorded": 1`) || !strings.Contains(body, `"unmatched": 1`) || !strings.Contains(body, `"kind": "claim-denied"`) {
+					t.Errorf("import: %.800s", body)
+				}
+			}},
+		{name: "era not x12", method: "POST", target: "/api/v1/era", body: "not a remittance", status: 400, code: "invalid", pattern: "POST /api/v1/era", hooks: true},
 	}
 
 	plain, _ := MustServer(t, Deps{})
@@ -215,6 +246,9 @@ func TestAPI(t *testing.T) {
 			s := plain
 			if tt.hooks {
 				st := newMemStore()
+				if tt.prep != nil {
+					tt.prep(t, st)
+				}
 				if tt.brokenDB {
 					st.fail = errors.New("database is locked")
 				}
@@ -264,7 +298,7 @@ func TestAPI(t *testing.T) {
 
 	// Every API route has a happy path and a bad input (the operational
 	// routes and the document itself take no input).
-	noInput := map[string]bool{"GET /api/openapi.json": true, "GET /api/v1/schema/case": true, "GET /healthz": true, "GET /metrics": true, "/api/": true}
+	noInput := map[string]bool{"GET /api/openapi.json": true, "GET /api/v1/schema/case": true, "GET /healthz": true, "GET /metrics": true, "/api/": true, "GET /api/v1/deadlines/calendar.ics": true}
 	for _, rt := range plain.table() {
 		if !strings.Contains(rt.pattern, "/api/") && !strings.HasSuffix(rt.pattern, "z") && rt.pattern != "GET /metrics" {
 			continue
@@ -324,3 +358,48 @@ func TestAPICaseRoundTrip(t *testing.T) {
 		t.Errorf("events: %s", ev)
 	}
 }
+
+// oneCase stores the case the event tests write to.
+func oneCase(t *testing.T, st *memStore) {
+	t.Helper()
+	c := &ketacover.Case{ID: "ACCT-1001"}
+	c.Patient.Name, c.Patient.State = "Ana Ruiz", "OH"
+	c.Plan.Payer, c.Plan.Type = "Example Health Plan", ketacover.PlanERISASelfFunded
+	c.Therapy.Drug, c.Therapy.Indication = ketacover.TherapyKetamineIV, ketacover.IndicationTRD
+	if _, err := st.CreateCase(context.Background(), c, "tester", ketacover.SourceAPI); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// deniedCase stores the case with a prior authorization denied.
+func deniedCase(t *testing.T, st *memStore) {
+	t.Helper()
+	oneCase(t, st)
+	for _, k := range []ketacover.EventKind{ketacover.EventPASubmitted, ketacover.EventPADenied} {
+		e := &ketacover.Event{CaseID: "ACCT-1001", Kind: k, Date: ketacover.MustDate("2026-11-20"), Actor: "tester", Source: ketacover.SourceAPI}
+		if err := st.Append(context.Background(), e, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// testRemit is an 835 with a denied claim for ACCT-1001 and one for no
+// stored case.
+const testRemit = `ISA*00*          *00*          *ZZ*PAYER          *ZZ*CLINIC         *261124*1200*^*00501*000000101*0*P*:~
+GS*HP*PAYER*CLINIC*20261124*1200*101*X*005010X221A1~
+ST*835*0001~
+BPR*I*0.00*C*NON************20261124~
+TRN*1*12345*1512345678~
+DTM*405*20261124~
+N1*PR*EXAMPLE HEALTH PLAN~
+N1*PE*EXAMPLE CLINIC*XX*1234567893~
+CLP*ACCT-1001*4*1180.00*0.00*0.00*12*PAYCLM1~
+CAS*CO*50*1180.00~
+NM1*QC*1*RUIZ*ANA~
+CLP*ZZZ-9*4*100.00*0.00*0.00*12*PAYCLM3~
+CAS*CO*16*100.00~
+NM1*QC*1*DOE*JOHN~
+SE*12*0001~
+GE*1*101~
+IEA*1*000000101~
+`

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net"
 	"os"
@@ -36,6 +37,25 @@ type Config struct {
 	// ShutdownTimeout is how long a graceful shutdown waits for requests
 	// in flight before closing their connections.
 	ShutdownTimeout time.Duration
+
+	// SessionIdle signs a workbench user out after this long without a
+	// request (idle logoff; HIPAA 45 CFR 164.312(a)(2)(iii), automatic
+	// logoff). Measured to the minute.
+	SessionIdle time.Duration
+	// SessionMax ends a session this long after sign-in, busy or not.
+	SessionMax time.Duration
+	// LoginAttempts wrong passwords in a row lock an account.
+	LoginAttempts int
+	// LockoutFor is how long a locked account stays locked (an admin can
+	// unlock it sooner).
+	LockoutFor time.Duration
+	// LoginRate is how many sign-in attempts one client address may make
+	// a minute (also the burst).
+	LoginRate int
+	// TLSCert and TLSKey, both set, serve HTTPS with that certificate and
+	// key (PEM files); session cookies are then marked Secure.
+	TLSCert string
+	TLSKey  string
 }
 
 // DefaultConfig returns the configuration `ketacover serve` starts from.
@@ -47,6 +67,11 @@ func DefaultConfig() Config {
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ShutdownTimeout:   10 * time.Second,
+		SessionIdle:       15 * time.Minute,
+		SessionMax:        12 * time.Hour,
+		LoginAttempts:     5,
+		LockoutFor:        15 * time.Minute,
+		LoginRate:         10,
 	}
 }
 
@@ -86,9 +111,28 @@ func (c Config) Validate() error {
 		{"write timeout", c.WriteTimeout},
 		{"idle timeout", c.IdleTimeout},
 		{"shutdown timeout", c.ShutdownTimeout},
+		{"idle timeout (sign-out after inactivity)", c.SessionIdle},
+		{"session lifetime", c.SessionMax},
+		{"lockout time", c.LockoutFor},
 	} {
 		if d.v <= 0 {
 			add("%s %s: want a positive duration such as 10s", d.name, d.v)
+		}
+	}
+	if c.SessionIdle > 0 && c.SessionIdle < time.Minute {
+		add("idle timeout %s: want at least 1m (sessions are checked to the minute)", c.SessionIdle)
+	}
+	if c.LoginAttempts < 1 || c.LoginAttempts > 100 {
+		add("login attempts %d: want 1 to 100 wrong passwords before a lockout", c.LoginAttempts)
+	}
+	if c.LoginRate < 1 {
+		add("login rate %d: want at least 1 attempt a minute", c.LoginRate)
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		add("tls: give both the certificate (--tls-cert) and the key (--tls-key), or neither")
+	} else if c.TLSCert != "" {
+		if _, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey); err != nil {
+			add("tls: cannot use certificate %s with key %s: %v", c.TLSCert, c.TLSKey, err)
 		}
 	}
 	if len(probs) > 0 {

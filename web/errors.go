@@ -28,6 +28,8 @@ var statusOf = map[string]int{
 	ETOOLARGE:            http.StatusRequestEntityTooLarge,
 	EMETHOD:              http.StatusMethodNotAllowed,
 	EUNSUPPORTED:         http.StatusUnsupportedMediaType,
+	EUNAUTHORIZED:        http.StatusUnauthorized,
+	ETOOMANY:             http.StatusTooManyRequests,
 }
 
 // status returns the HTTP status of an error code.

@@ -127,6 +127,10 @@ func (m *memStore) Events(ctx context.Context, caseID string) ([]ketacover.Event
 
 func (m *memStore) Timelines(ctx context.Context, fn func(*ketacover.StoredCase, []ketacover.Event) error) error {
 	m.mu.Lock()
+	if m.fail != nil {
+		m.mu.Unlock()
+		return m.fail
+	}
 	cases := append([]*ketacover.StoredCase(nil), m.cases...)
 	m.mu.Unlock()
 	sort.Slice(cases, func(i, j int) bool { return cases[i].ID < cases[j].ID })

@@ -95,3 +95,11 @@ type File struct {
 	ContentType string // e.g. application/pdf
 	Data        []byte
 }
+
+// CaseDocumenter writes a document for a stored case as a PDF (HOOK: the
+// letter package): the letters then draw on the case's timeline (an
+// appeal answers the denial recorded there). It returns EINVALID when the
+// case lacks what the document needs.
+type CaseDocumenter interface {
+	CaseDocument(ctx context.Context, kind DocumentKind, sc *ketacover.StoredCase, events []ketacover.Event, today ketacover.Date) (*File, error)
+}

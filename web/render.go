@@ -24,7 +24,8 @@ var files embed.FS
 
 // pageNames are the page templates, each parsed with the layout and the
 // partials.
-var pageNames = []string{"home", "check", "result", "policies", "policy", "compare", "about", "error"}
+var pageNames = []string{"home", "check", "result", "policies", "policy", "compare", "about", "error",
+	"login", "today", "cases", "case", "casenew", "era", "reports", "account", "users", "audit"}
 
 // pages holds the parsed templates. In dev mode it re-reads them from disk
 // on every request.
@@ -99,6 +100,7 @@ type layout struct {
 	Title    string
 	Section  string // the navigation item to mark as current
 	Features features
+	User     *ketacover.User // the signed-in user on workbench pages; nil on public ones
 	Page     any
 }
 
@@ -128,7 +130,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 			buffers.Put(buf)
 		}
 	}()
-	if err := t.Execute(buf, layout{Title: title, Section: section, Features: s.features(), Page: data}); err != nil {
+	if err := t.Execute(buf, layout{Title: title, Section: section, Features: s.features(), User: userOf(r.Context()), Page: data}); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	h := w.Header()

@@ -27,6 +27,30 @@ func (s *Server) table() []route {
 		{"GET /about", s.cached(s.about)},
 		{"/", s.notFound},
 
+		// The clinic workbench (signed in; writes need staff or admin).
+		{"GET /login", s.loginForm},
+		{"POST /login", s.loginSubmit},
+		{"POST /logout", s.logout},
+		{"GET /today", s.need(canRead, s.todayShow)},
+		{"GET /cases", s.need(canRead, s.caseList)},
+		{"GET /cases/new", s.need(canWrite, s.caseNewForm)},
+		{"POST /cases", s.need(canWrite, s.caseCreate)},
+		{"GET /cases/{id}", s.need(canRead, s.caseShow)},
+		{"POST /cases/{id}/events", s.need(canWrite, s.caseEventSubmit)},
+		{"POST /cases/{id}/documents/{kind}", s.need(canRead, s.caseDocument)}, // hook: CaseDocuments
+		{"GET /era", s.need(canWrite, s.eraForm)},
+		{"POST /era", s.need(canWrite, s.eraUpload)},
+		{"GET /reports", s.need(canRead, s.reports)},
+		{"GET /reports.csv", s.need(canRead, s.reportsCSV)},
+		{"GET /account", s.need(canRead, s.account)},
+		{"POST /account/calendar", s.need(canRead, s.newCalendarLink)},
+		{"POST /account/token", s.need(canRead, s.newAPIToken)},
+		{"GET /calendar/{file}", s.calendarFeed}, // the secret in the address is the credential
+		{"GET /admin/users", s.need(canManage, s.usersList)},
+		{"POST /admin/users", s.need(canManage, s.userCreate)},
+		{"POST /admin/users/{name}", s.need(canManage, s.userUpdate)},
+		{"GET /admin/audit", s.need(canManage, s.auditLog)},
+
 		// Operations.
 		{"GET /healthz", s.healthz},
 		{"GET /readyz", s.readyz},
@@ -38,13 +62,17 @@ func (s *Server) table() []route {
 		{"GET /api/v1/policies", s.cached(s.apiPolicies)},
 		{"GET /api/v1/policies/{id}", s.cached(s.apiPolicy)},
 		{"GET /api/v1/schema/case", s.apiCaseSchema},
-		{"POST /api/v1/estimate", s.apiEstimate},         // hook: Estimator
-		{"POST /api/v1/deadlines", s.apiDeadlines},       // hook: Deadlines
-		{"POST /api/v1/documents/{kind}", s.apiDocument}, // hook: Documents
-		{"GET /api/v1/cases", s.apiCases},                // hook: Store
-		{"POST /api/v1/cases", s.apiCreateCase},          // hook: Store
-		{"GET /api/v1/cases/{id}", s.apiCase},            // hook: Store
-		{"GET /api/v1/cases/{id}/events", s.apiEvents},   // hook: Store
+		{"POST /api/v1/estimate", s.apiEstimate},                               // hook: Estimator
+		{"POST /api/v1/deadlines", s.apiDeadlines},                             // hook: Deadlines
+		{"POST /api/v1/documents/{kind}", s.apiDocument},                       // hook: Documents
+		{"GET /api/v1/cases", s.need(canRead, s.apiCases)},                     // hook: Store
+		{"POST /api/v1/cases", s.need(canWrite, s.apiCreateCase)},              // hook: Store
+		{"GET /api/v1/cases/{id}", s.need(canRead, s.apiCase)},                 // hook: Store
+		{"GET /api/v1/cases/{id}/events", s.need(canRead, s.apiEvents)},        // hook: Store
+		{"POST /api/v1/cases/{id}/events", s.need(canWrite, s.apiAppend)},      // hook: Store
+		{"GET /api/v1/deadlines", s.need(canRead, s.apiAgenda)},                // hook: Store
+		{"GET /api/v1/deadlines/calendar.ics", s.need(canRead, s.apiCalendar)}, // hook: Store
+		{"POST /api/v1/era", s.need(canWrite, s.apiERA)},                       // hook: Store
 		{"/api/", s.apiNotFound},
 	}
 }
@@ -59,7 +87,7 @@ func (s *Server) routes() http.Handler {
 	}
 	s.mux.Handle("GET /static/", s.static())
 	s.metrics.addRoute("GET /static/")
-	return chain(s.mux, s.observe, securityHeaders, s.recoverer)
+	return chain(s.mux, s.observe, s.securityHeaders, s.recoverer, s.crossOrigin)
 }
 
 // allowed returns the methods a path is served for, when the request's

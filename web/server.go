@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/deadline"
 	"github.com/ketacover/ketacover/policy"
 )
 
@@ -36,6 +37,19 @@ type Deps struct {
 	Deadlines Deadliner
 	// Documents writes letters and the superbill as PDF (HOOK: letter).
 	Documents Documenter
+
+	// Users keeps the workbench's users, sessions and tokens. Nil: no one
+	// can sign in, and the workbench and the case API answer 501.
+	Users ketacover.UserStore
+	// Audit keeps the audit trail of every view and change of a case.
+	// Nil records nothing (only for tests of the public pages).
+	Audit ketacover.AuditLog
+	// CaseDocuments writes letters for stored cases (HOOK: letter).
+	CaseDocuments CaseDocumenter
+	// Book holds the deadline rules; nil loads deadline.Default().
+	Book *deadline.Book
+	// Now is the clock of sessions and the audit trail; nil is time.Now.
+	Now func() time.Time
 }
 
 // Server is ketacover's HTTP server. Create it with New, bind with Listen,
@@ -49,6 +63,16 @@ type Server struct {
 	estimate Estimator
 	deadline Deadliner
 	docs     Documenter
+	caseDocs CaseDocumenter
+	users    ketacover.UserStore
+	book     *deadline.Book
+	now      func() time.Time
+
+	auditLogStore ketacover.AuditLog
+	auditor       *auditor
+	cop           *http.CrossOriginProtection
+	limit         *limiter
+	boards        boards
 
 	pages   *pages
 	cache   *pageCache
@@ -80,6 +104,12 @@ func New(cfg Config, d Deps) (*Server, error) {
 		estimate: d.Estimator,
 		deadline: d.Deadlines,
 		docs:     d.Documents,
+		caseDocs: d.CaseDocuments,
+		users:    d.Users,
+		book:     d.Book,
+		now:      d.Now,
+		cop:      http.NewCrossOriginProtection(),
+		limit:    newLimiter(cfg.LoginRate, cfg.LoginRate),
 		metrics:  newMetrics(),
 		cache:    newPageCache(512),
 	}
@@ -89,7 +119,18 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if s.today == nil {
 		s.today = func() ketacover.Date { return ketacover.DateOf(time.Now()) }
 	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if d.Audit != nil {
+		s.auditLogStore, s.auditor = d.Audit, &auditor{log: d.Audit}
+	}
 	var err error
+	if s.book == nil {
+		if s.book, err = deadline.Default(); err != nil {
+			return nil, fmt.Errorf("web: deadline rules: %w", err)
+		}
+	}
 	if s.pages, err = loadPages(cfg.DevDir); err != nil {
 		return nil, err
 	}
@@ -126,7 +167,11 @@ func (s *Server) URL() string {
 	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
 		host = "localhost"
 	}
-	return "http://" + net.JoinHostPort(host, port) + "/"
+	scheme := "http"
+	if s.cfg.TLSCert != "" {
+		scheme = "https"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port) + "/"
 }
 
 // Serve serves on the bound listener until ctx ends, then shuts down
@@ -147,7 +192,13 @@ func (s *Server) Serve(ctx context.Context) error {
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- s.http.Serve(s.ln) }()
+	go func() {
+		if s.cfg.TLSCert != "" {
+			errc <- s.http.ServeTLS(s.ln, s.cfg.TLSCert, s.cfg.TLSKey)
+			return
+		}
+		errc <- s.http.Serve(s.ln)
+	}()
 	s.log.Info("serving", "url", s.URL())
 	select {
 	case err := <-errc:

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,8 @@ import (
 	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/policies"
 	"github.com/ketacover/ketacover/policy"
+	"github.com/ketacover/ketacover/storetest"
+	"github.com/ketacover/ketacover/storetest/storedb"
 )
 
 // today is the fixed date every test server judges on.
@@ -61,12 +64,39 @@ func MustServer(tb testing.TB, deps Deps) (*Server, *syncBuffer) {
 	deps.Library = library(tb)
 	deps.Logger = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	deps.Today = func() ketacover.Date { return today }
+	// A store with no accounts given: the case API gets a real account
+	// database and every request without credentials is sent as the
+	// staff user "tester" (bearer token testToken), so the route tests
+	// need not sign in. Tests of access itself pass Users and call the
+	// handler as it is.
+	shim := false
+	if deps.Store != nil && deps.Users == nil {
+		db := storedb.Open(tb, nil)
+		u := storetest.MustUser(tb, db, "tester", ketacover.RoleStaff)
+		if err := db.SetToken(context.Background(), u.ID, ketacover.TokenAPI, TokenHash(testToken)); err != nil {
+			tb.Fatal(err)
+		}
+		deps.Users, deps.Audit = db, db
+		shim = true
+	}
 	s, err := New(DefaultConfig(), deps)
 	if err != nil {
 		tb.Fatalf("New: %v", err)
 	}
+	if shim {
+		h := s.handler
+		s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Authorization") == "" && r.Header.Get("Cookie") == "" {
+				r.Header.Set("Authorization", "Bearer "+testToken)
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
 	return s, logs
 }
+
+// testToken is the API token of MustServer's user "tester".
+const testToken = "test-token-of-the-staff-user-tester"
 
 // do serves one request and returns the response with its body read.
 func do(tb testing.TB, h http.Handler, method, target, contentType string, body io.Reader) (*http.Response, string) {

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"strconv"
 	"strings"
 
 	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/report"
+	"github.com/ketacover/ketacover/tracking"
 )
 
 // This file holds the plain words the pages use for ketacover's codes, and
@@ -85,7 +87,6 @@ var trialOutcomes = []struct{ Value, Label string }{
 	{"response", "Helped"},
 	{"remission", "Symptoms went away"},
 }
-
 
 // confirmations words how the diagnosis was confirmed.
 var confirmations = []struct{ Value, Label string }{
@@ -259,10 +260,30 @@ var funcs = template.FuncMap{
 		}
 		return s
 	},
-	"key":       func(prefix string, i int, field string) string { return prefix + "." + strconv.Itoa(i) + "." + field },
-	"disclaim":  func() string { return report.Disclaimer },
-	"tri":       func(f *checkForm, q question) triArgs { return triArgs{F: f, Q: q} },
-	"authWords": authWords,
+	"key":         func(prefix string, i int, field string) string { return prefix + "." + strconv.Itoa(i) + "." + field },
+	"disclaim":    func() string { return report.Disclaimer },
+	"tri":         func(f *checkForm, q question) triArgs { return triArgs{F: f, Q: q} },
+	"authWords":   authWords,
+	"join":        strings.Join,
+	"money":       tracking.Money,
+	"dueWords":    dueWords,
+	"resultClass": func(r ketacover.Result) string { return string(r) },
+	"list":        func(s ...string) []string { return s },
+}
+
+// dueWords says how far off a deadline is.
+func dueWords(days int) string {
+	switch {
+	case days < -1:
+		return fmt.Sprintf("overdue by %d days", -days)
+	case days == -1:
+		return "overdue by 1 day"
+	case days == 0:
+		return "due today"
+	case days == 1:
+		return "tomorrow"
+	}
+	return fmt.Sprintf("in %d days", days)
 }
 
 // drugNames are the generic names the self-check suggests for a medicine
