@@ -11,10 +11,12 @@ import (
 	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/deadline"
 	"github.com/ketacover/ketacover/letter"
+	"github.com/ketacover/ketacover/policy"
 	"github.com/ketacover/ketacover/web"
 )
 
 const serveUsage = `serve [--addr ADDR] [--db PATH|postgres://…] [--policies DIR] [--log-format text|json] [--log-level LEVEL] [--dev DIR]
+      [--tls-cert FILE --tls-key FILE] [--idle-timeout 15m]
 
 Starts the web app and the JSON API: the patient self-check, the policy
 browser and payer comparison, and /api/v1 (described at /api/openapi.json).
@@ -37,6 +39,16 @@ Every flag can also be set by an environment variable; a flag wins.
                        (KETACOVER_SHUTDOWN_TIMEOUT; default 10s)
   --dev DIR            read templates and static files from DIR, the web
                        package's folder, on every request (KETACOVER_DEV)
+  --tls-cert FILE      serve HTTPS with this certificate (PEM) and
+  --tls-key FILE       this key (KETACOVER_TLS_CERT, KETACOVER_TLS_KEY);
+                       session cookies are then Secure
+  --idle-timeout D     sign a workbench user out after D without activity
+                       (KETACOVER_IDLE_TIMEOUT; default 15m)
+
+With --db, the clinic workbench is at /today: Today's deadlines, the case
+list, case pages, 835 import, reports and the audit log. It needs users:
+add the first administrator with "ketacover user add NAME --admin".
+Every view and change of a case is recorded ("ketacover audit").
 
 Logs are one structured line per request (method, route, status, size,
 duration) and never contain what a patient typed.`
@@ -96,12 +108,19 @@ func serveFlags(e *env, args []string) (serveConfig, error) {
 	env("KETACOVER_LOG_FORMAT", &cfg.LogFormat)
 	env("KETACOVER_LOG_LEVEL", &cfg.LogLevel)
 	env("KETACOVER_DEV", &cfg.Web.DevDir)
-	if v := e.getenv("KETACOVER_SHUTDOWN_TIMEOUT"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			return cfg, ketacover.Errorf(ketacover.EINVALID, "KETACOVER_SHUTDOWN_TIMEOUT %q: want a duration such as 10s", v)
+	env("KETACOVER_TLS_CERT", &cfg.Web.TLSCert)
+	env("KETACOVER_TLS_KEY", &cfg.Web.TLSKey)
+	for _, d := range []struct {
+		name string
+		dst  *time.Duration
+	}{{"KETACOVER_SHUTDOWN_TIMEOUT", &cfg.Web.ShutdownTimeout}, {"KETACOVER_IDLE_TIMEOUT", &cfg.Web.SessionIdle}} {
+		if v := e.getenv(d.name); v != "" {
+			t, err := time.ParseDuration(v)
+			if err != nil {
+				return cfg, ketacover.Errorf(ketacover.EINVALID, "%s %q: want a duration such as 10s or 15m", d.name, v)
+			}
+			*d.dst = t
 		}
-		cfg.Web.ShutdownTimeout = d
 	}
 
 	fs := newFlags(e, "serve")
@@ -112,6 +131,9 @@ func serveFlags(e *env, args []string) (serveConfig, error) {
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "")
 	fs.StringVar(&cfg.Web.DevDir, "dev", cfg.Web.DevDir, "")
 	fs.DurationVar(&cfg.Web.ShutdownTimeout, "shutdown-timeout", cfg.Web.ShutdownTimeout, "")
+	fs.StringVar(&cfg.Web.TLSCert, "tls-cert", cfg.Web.TLSCert, "")
+	fs.StringVar(&cfg.Web.TLSKey, "tls-key", cfg.Web.TLSKey, "")
+	fs.DurationVar(&cfg.Web.SessionIdle, "idle-timeout", cfg.Web.SessionIdle, "")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return cfg, err
@@ -157,6 +179,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	deps.Deadlines = caseDeadlines{book}
+	deps.Book = book
+	deps.Now = e.now
 	w, err := letter.Default()
 	if err != nil {
 		return err
@@ -169,6 +193,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		defer s.Close()
 		deps.Store = s
+		if us, ok := s.(ketacover.UserStore); ok {
+			deps.Users = us
+		}
+		if al, ok := s.(ketacover.AuditLog); ok {
+			deps.Audit = al
+		}
+		deps.CaseDocuments = caseLetters{w: w, lib: lib}
 	}
 	srv, err := web.New(cfg.Web, deps)
 	if err != nil {
@@ -179,4 +210,53 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "ketacover is running: open %s\n(press Ctrl-C to stop)\n", srv.URL())
 	return srv.Serve(ctx)
+}
+
+// caseLetters writes a stored case's letters with package letter, from the
+// case, its timeline (the appeal answers the denial recorded there) and
+// its determination, as "ketacover letter KIND ID" does.
+type caseLetters struct {
+	w   *letter.Writer
+	lib *policy.Library
+}
+
+var _ web.CaseDocumenter = caseLetters{}
+
+func (l caseLetters) CaseDocument(ctx context.Context, kind web.DocumentKind, sc *ketacover.StoredCase, events []ketacover.Event, today ketacover.Date) (*web.File, error) {
+	var k letter.Kind
+	switch kind {
+	case web.DocLMN:
+		k = letter.KindLMN
+	case web.DocAppeal:
+		k = letter.KindAppeal
+	case web.DocSuperbill:
+		k = letter.KindSuperbill
+	default:
+		return nil, ketacover.Errorf(ketacover.ENOTFOUND, "no document %q", kind)
+	}
+	c := &sc.Case
+	asOf := today
+	if c.Therapy.StartDate != nil {
+		asOf = *c.Therapy.StartDate
+	}
+	f, err := policy.NewFacts(c, asOf)
+	if err != nil {
+		return nil, err
+	}
+	ds := l.lib.Check(f, "")
+	in := letter.Input{Case: c, Events: events, Determination: &ds[0], Date: today, Level: 1}
+	if p, err := l.lib.Policy(ds[0].Policy.ID); err == nil {
+		if v, ok := p.Version(asOf); ok {
+			in.PolicyCodes = v.Codes
+		}
+	}
+	doc, err := l.w.Build(k, in)
+	if err != nil {
+		return nil, err
+	}
+	b, err := doc.PDF()
+	if err != nil {
+		return nil, err
+	}
+	return &web.File{Name: sc.ID + "-" + strings.ReplaceAll(string(k), "_", "-") + ".pdf", ContentType: "application/pdf", Data: b}, nil
 }

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/ketacover/ketacover"
+)
+
+const auditUsage = `audit [--case ID] [--user NAME] [--limit N] [--json] [--db DB]
+
+Prints the audit trail of the clinic workbench, newest first: every view
+and change of a case, every sign-in (and failed one) and every change of a
+user — who, when (UTC), what, which case and from which address. Entries
+are append-only: the database refuses to change or remove one.
+
+  --case ID     only entries about this case
+  --user NAME   only entries by this user
+  --limit N     at most N entries (default 100; 0 for all)`
+
+func runAudit(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "audit")
+	db := dbFlag(fs)
+	caseID := fs.String("case", "", "")
+	user := fs.String("user", "", "")
+	limit := fs.Int("limit", 100, "")
+	asJSON := fs.Bool("json", false, "")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("audit takes no arguments")
+	}
+	if *limit < 0 {
+		return usagef("--limit must not be negative")
+	}
+	s, err := openStore(ctx, e, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	al, ok := s.(ketacover.AuditLog)
+	if !ok {
+		return ketacover.Errorf(ketacover.EINVALID, "this database keeps no audit trail")
+	}
+	f := ketacover.AuditFilter{Limit: *limit}
+	if *caseID != "" {
+		f.CaseID = caseID
+	}
+	if *user != "" {
+		f.Actor = user
+	}
+	es, err := al.Audit(ctx, f)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		if es == nil {
+			es = []ketacover.AuditEntry{}
+		}
+		return writeJSON(e, es)
+	}
+	if len(es) == 0 {
+		fmt.Fprintln(e.stdout, "no audit entries")
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "WHEN (UTC)\tWHO\tWHAT\tCASE\tDETAIL\tFROM")
+	for _, a := range es {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.At.UTC().Format("2006-01-02 15:04:05"), a.Actor, a.Action, dashIfEmpty(a.CaseID), dashIfEmpty(a.Detail), a.Remote)
+	}
+	return tw.Flush()
+}
