@@ -33,6 +33,9 @@ type board struct {
 	deadlines []ketacover.Deadline // every open clock, soonest first
 	payers    []string             // the payers of the cases, sorted
 	facts     []caseFacts          // what the reports count, one per case
+
+	mu     sync.Mutex
+	todays map[int]todayPage // Today views by range, made on first use
 }
 
 // caseRow is one case as the lists show it.

@@ -80,6 +80,12 @@ func loadBench(b *testing.B, newReq func() (*http.Request, error), want string) 
 	if err != nil {
 		b.Fatal(err)
 	}
+	runLoad(b, s, loadConns, newReq, want)
+}
+
+// runLoad serves s on its address and sends b.N requests over conns
+// keep-alive connections, checking every answer is a 200 holding want.
+func runLoad(b *testing.B, s *Server, conns int, newReq func() (*http.Request, error), want string) {
 	if err := s.Listen(); err != nil {
 		b.Fatal(err)
 	}
@@ -95,9 +101,9 @@ func loadBench(b *testing.B, newReq func() (*http.Request, error), want string) 
 	base := strings.TrimSuffix(s.URL(), "/")
 	tr := &http.Transport{
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
-		MaxIdleConns:        loadConns,
-		MaxIdleConnsPerHost: loadConns,
-		MaxConnsPerHost:     loadConns,
+		MaxIdleConns:        conns,
+		MaxIdleConnsPerHost: conns,
+		MaxConnsPerHost:     conns,
 		DisableCompression:  true,
 	}
 	defer tr.CloseIdleConnections()
@@ -111,12 +117,12 @@ func loadBench(b *testing.B, newReq func() (*http.Request, error), want string) 
 	var next atomic.Int64
 	var errs atomic.Int64
 	var firstErr atomic.Value
-	lat := make([][]time.Duration, loadConns)
+	lat := make([][]time.Duration, conns)
 	var wg sync.WaitGroup
 	b.ReportAllocs()
 	b.ResetTimer()
 	start := time.Now()
-	for w := range loadConns {
+	for w := range conns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -17,7 +17,7 @@ import (
 // from the board (see board.go); a case page reads its case afresh.
 
 // listCap bounds each list on Today; the case list has the rest.
-const listCap = 100
+const listCap = 50
 
 // dueRow is a deadline as the lists show it.
 type dueRow struct {
@@ -106,7 +106,7 @@ func (s *Server) todayShow(w http.ResponseWriter, r *http.Request) error {
 	if err := s.audit(r, ketacover.AuditTodayView, "", ""); err != nil {
 		return err
 	}
-	p := s.todayView(b, within)
+	p := b.today(s, within)
 	p.CanWrite = userOf(r.Context()).Role.CanWrite()
 	return s.render(w, r, http.StatusOK, "today", "Today", "today", p)
 }
@@ -400,4 +400,20 @@ func (s *Server) caseDocument(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeFile(w, f)
+}
+
+// today returns the Today view of the board, computed once per board and
+// range: it is the same for every user.
+func (b *board) today(s *Server, within int) todayPage {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if p, ok := b.todays[within]; ok {
+		return p
+	}
+	if b.todays == nil {
+		b.todays = map[int]todayPage{}
+	}
+	p := s.todayView(b, within)
+	b.todays[within] = p
+	return p
 }
