@@ -81,6 +81,9 @@ func FromCase(c *ketacover.Case, today ketacover.Date) (*Request, []string, erro
 	if err := r.Validate(); err != nil {
 		return nil, nil, ketacover.Errorf(ketacover.EINVALID, "%s", casePaths(ketacover.ErrorMessage(err)))
 	}
+	if a := r.Accumulators.AsOf; r.Benefits != nil && a.After(r.Course.Start) {
+		return nil, nil, ketacover.Errorf(ketacover.EINVALID, "plan.accumulators.as_of: %s is after the first session %s; give the amounts met before treatment starts", a, r.Course.Start)
+	}
 	return r, notes, nil
 }
 
