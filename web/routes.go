@@ -87,6 +87,10 @@ func (s *Server) routes() http.Handler {
 	}
 	s.mux.Handle("GET /static/", s.static())
 	s.metrics.addRoute("GET /static/")
+	for pattern, h := range s.mount {
+		s.mux.Handle(pattern, h)
+		s.metrics.addRoute(pattern)
+	}
 	return chain(s.mux, s.observe, s.securityHeaders, s.recoverer, s.crossOrigin)
 }
 

@@ -50,6 +50,10 @@ type Deps struct {
 	Book *deadline.Book
 	// Now is the clock of sessions and the audit trail; nil is time.Now.
 	Now func() time.Time
+	// Mount adds other services' routes (CDS Hooks, DTR) to the server's
+	// mux, behind the same middleware (logging, metrics, headers).
+	// Patterns are ServeMux patterns; nil mounts nothing.
+	Mount map[string]http.Handler
 }
 
 // Server is ketacover's HTTP server. Create it with New, bind with Listen,
@@ -66,6 +70,7 @@ type Server struct {
 	caseDocs CaseDocumenter
 	users    ketacover.UserStore
 	book     *deadline.Book
+	mount    map[string]http.Handler
 	now      func() time.Time
 
 	auditLogStore ketacover.AuditLog
@@ -108,6 +113,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		users:    d.Users,
 		book:     d.Book,
 		now:      d.Now,
+		mount:    d.Mount,
 		cop:      http.NewCrossOriginProtection(),
 		limit:    newLimiter(cfg.LoginRate, cfg.LoginRate),
 		metrics:  newMetrics(),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
@@ -16,7 +17,7 @@ import (
 )
 
 const serveUsage = `serve [--addr ADDR] [--db PATH|postgres://…] [--policies DIR] [--log-format text|json] [--log-level LEVEL] [--dev DIR]
-      [--tls-cert FILE --tls-key FILE] [--idle-timeout 15m]
+      [--tls-cert FILE --tls-key FILE] [--idle-timeout 15m] [--base-url URL] [--cds-jwks ISS=FILE,...]
 
 Starts the web app and the JSON API: the patient self-check, the policy
 browser and payer comparison, and /api/v1 (described at /api/openapi.json).
@@ -44,6 +45,17 @@ Every flag can also be set by an environment variable; a flag wins.
                        session cookies are then Secure
   --idle-timeout D     sign a workbench user out after D without activity
                        (KETACOVER_IDLE_TIMEOUT; default 15m)
+  --base-url URL       the server's public URL, when it sits behind a proxy
+                       (KETACOVER_BASE_URL; default: the address it listens on)
+  --cds-jwks ISS=FILE  CDS Hooks clients whose JWTs are accepted: issuer URL
+                       and JWKS file, comma-separated (KETACOVER_CDS_JWKS).
+                       Without it, tokens are not checked — private networks
+                       and tests only
+
+For EHRs, the Da Vinci CRD service (CDS Hooks 2.0) is at /cds-services
+(order-sign, order-select, appointment-book for IV ketamine and esketamine
+orders) and DTR at /Questionnaire/$questionnaire-package and
+/QuestionnaireResponse.
 
 With --db, the clinic workbench is at /today: Today's deadlines, the case
 list, case pages, 835 import, reports and the audit log. It needs users:
@@ -56,6 +68,8 @@ duration) and never contain what a patient typed.`
 // serveConfig is the configuration of "ketacover serve".
 type serveConfig struct {
 	Web       web.Config
+	BaseURL   string // public URL of the server, for CDS Hooks audiences and DTR links
+	CDSJWKS   string // ISSUER=FILE,... CDS clients whose tokens are accepted
 	DB        string // saved cases: a SQLite path or postgres:// URL; "" stores nothing
 	Policies  string // extra policy folder
 	LogFormat string // text or json
@@ -108,6 +122,8 @@ func serveFlags(e *env, args []string) (serveConfig, error) {
 	env("KETACOVER_LOG_FORMAT", &cfg.LogFormat)
 	env("KETACOVER_LOG_LEVEL", &cfg.LogLevel)
 	env("KETACOVER_DEV", &cfg.Web.DevDir)
+	env("KETACOVER_BASE_URL", &cfg.BaseURL)
+	env("KETACOVER_CDS_JWKS", &cfg.CDSJWKS)
 	env("KETACOVER_TLS_CERT", &cfg.Web.TLSCert)
 	env("KETACOVER_TLS_KEY", &cfg.Web.TLSKey)
 	for _, d := range []struct {
@@ -130,6 +146,8 @@ func serveFlags(e *env, args []string) (serveConfig, error) {
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "")
 	fs.StringVar(&cfg.Web.DevDir, "dev", cfg.Web.DevDir, "")
+	fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "")
+	fs.StringVar(&cfg.CDSJWKS, "cds-jwks", cfg.CDSJWKS, "")
 	fs.DurationVar(&cfg.Web.ShutdownTimeout, "shutdown-timeout", cfg.Web.ShutdownTimeout, "")
 	fs.StringVar(&cfg.Web.TLSCert, "tls-cert", cfg.Web.TLSCert, "")
 	fs.StringVar(&cfg.Web.TLSKey, "tls-key", cfg.Web.TLSKey, "")
@@ -201,11 +219,23 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		deps.CaseDocuments = caseLetters{w: w, lib: lib}
 	}
+	cds := &lateHandler{}
+	deps.Mount = map[string]http.Handler{}
+	for _, p := range crdPatterns {
+		deps.Mount[p] = cds
+	}
 	srv, err := web.New(cfg.Web, deps)
 	if err != nil {
 		return err
 	}
 	if err := srv.Listen(); err != nil {
+		return err
+	}
+	base := cfg.BaseURL
+	if base == "" {
+		base = srv.URL()
+	}
+	if err := startCRD(cds, base, lib, e, cfg.CDSJWKS, func(msg string) { deps.Logger.Warn(msg) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "ketacover is running: open %s\n(press Ctrl-C to stop)\n", srv.URL())

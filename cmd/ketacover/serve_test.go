@@ -71,6 +71,10 @@ func TestServeEndToEnd(t *testing.T) {
 	if st, body := get("policies?therapy=esketamine"); st != 200 || !strings.Contains(body, "Payer policies") {
 		t.Errorf("policies: %d", st)
 	}
+	// The CDS Hooks service is mounted once the address is known.
+	if st, body := get("cds-services"); st != 200 || !strings.Contains(body, `"hook":"order-sign"`) {
+		t.Errorf("cds-services discovery: %d %.200s", st, body)
+	}
 	res, err := http.PostForm(u+"check", url.Values{
 		"payer": {"Aetna"}, "plan_type": {"individual"}, "therapy": {"esketamine"}, "indication": {"trd"}, "age": {"30"},
 	})
