@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/internal/records"
 )
 
 var _ ketacover.AuditLog = (*DB)(nil)
@@ -26,7 +27,7 @@ func (d *DB) RecordAudit(ctx context.Context, entries []ketacover.AuditEntry) er
 		var b pgx.Batch
 		for _, e := range entries {
 			b.Queue(`INSERT INTO audit (at, actor, action, case_id, detail, remote) VALUES ($1, $2, $3, $4, $5, $6)`,
-				storedTime(e.At), e.Actor, e.Action, e.CaseID, e.Detail, e.Remote)
+				records.StoredTime(e.At), e.Actor, e.Action, e.CaseID, e.Detail, e.Remote)
 		}
 		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
 			return fmt.Errorf("record audit: %w", err)

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/internal/records"
 	"github.com/ketacover/ketacover/storetest"
 )
 
@@ -16,7 +17,7 @@ import (
 // through the same row helpers the store's methods use.
 func fill(tb testing.TB, d *DB, n, perCase int) {
 	tb.Helper()
-	now := storedTime(time.Now())
+	now := records.StoredTime(time.Now())
 	err := d.Transact(ctx, writeTx, func(tx pgx.Tx) error {
 		for i := range n {
 			sc := &ketacover.StoredCase{ID: fmt.Sprintf("kc-%08d", i), Case: *storetest.SampleCase(i), Created: now, Actor: "bench"}
@@ -26,7 +27,7 @@ func fill(tb testing.TB, d *DB, n, perCase int) {
 			}
 			for k, e := range storetest.SampleEvents(sc.ID, i, perCase) {
 				e.Seq, e.Recorded = k+1, now
-				details, err := encodeDetails(e.Details)
+				details, err := records.EncodeDetails(e.Details)
 				if err != nil {
 					return err
 				}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -317,23 +316,5 @@ func TestIsDSN(t *testing.T) {
 		if got := IsDSN(s); got != want {
 			t.Errorf("IsDSN(%q) = %v, want %v", s, got, want)
 		}
-	}
-}
-
-func TestCheckFileMatchesSQLite(t *testing.T) {
-	a, err := os.ReadFile("check.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile("../sqlite/check.go")
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skip("no ../sqlite/check.go")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	strip := func(b []byte) string { _, rest, _ := strings.Cut(string(b), "\n"); return rest }
-	if diff := cmp.Diff(strip(b), strip(a)); diff != "" {
-		t.Errorf("postgres/check.go differs from sqlite/check.go (-sqlite +postgres):\n%s", diff)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/internal/records"
 )
 
 // Transaction modes. Writes run at READ COMMITTED and serialize on a row
@@ -25,18 +26,18 @@ var (
 // Returns EINVALID when the case is not valid and ECONFLICT when the ID is
 // taken.
 func (d *DB) CreateCase(ctx context.Context, c *ketacover.Case, actor, source string) (*ketacover.StoredCase, error) {
-	if err := checkCase(c, actor, source); err != nil {
+	if err := records.CheckCase(c, actor, source); err != nil {
 		return nil, err
 	}
 	generate := c.ID == ""
 	for try := 0; ; try++ {
 		sc := &ketacover.StoredCase{ID: c.ID, Case: *c, Actor: actor}
 		if generate {
-			sc.ID = newID()
+			sc.ID = records.NewID()
 			sc.Case.ID = sc.ID
 		}
 		err := d.Transact(ctx, writeTx, func(tx pgx.Tx) error {
-			sc.Created = storedTime(d.Now())
+			sc.Created = records.StoredTime(d.Now())
 			return insertCase(ctx, tx, sc, source)
 		})
 		if generate && ketacover.ErrorCode(err) == ketacover.ECONFLICT && try < 3 {
@@ -60,7 +61,7 @@ func insertCase(ctx context.Context, tx pgx.Tx, sc *ketacover.StoredCase, source
 			payer, payer_key, plan_type, plan_state, network, benefit, therapy, indication, case_json)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		sc.ID, sc.Created, sc.Actor, source, c.Patient.Name, c.Patient.State,
-		c.Plan.Payer, normPayer(c.Plan.Payer), string(c.Plan.Type), c.Plan.State, c.Plan.Network, c.Plan.Benefit,
+		c.Plan.Payer, records.NormPayer(c.Plan.Payer), string(c.Plan.Type), c.Plan.State, c.Plan.Network, c.Plan.Benefit,
 		string(c.Therapy.Drug), string(c.Therapy.Indication), string(doc))
 	if pgCode(err) == "23505" { // unique_violation
 		return ketacover.Errorf(ketacover.ECONFLICT, "case %s already exists", sc.ID)
@@ -135,10 +136,10 @@ func findCases(ctx context.Context, tx pgx.Tx, f ketacover.CaseFilter) ([]*ketac
 		return fmt.Sprintf("$%d", len(args))
 	}
 	if f.Payer != nil {
-		where = append(where, "payer_key = "+arg(normPayer(*f.Payer)))
+		where = append(where, "payer_key = "+arg(records.NormPayer(*f.Payer)))
 	}
 	if f.State != nil {
-		where = append(where, "patient_state = "+arg(normState(*f.State)))
+		where = append(where, "patient_state = "+arg(records.NormState(*f.State)))
 	}
 	if f.Therapy != nil {
 		where = append(where, "therapy = "+arg(string(*f.Therapy)))
@@ -180,10 +181,10 @@ func findCases(ctx context.Context, tx pgx.Tx, f ketacover.CaseFilter) ([]*ketac
 // transaction is retried (see Transact) check runs again, so it must have
 // no other effect.
 func (d *DB) Append(ctx context.Context, e *ketacover.Event, check func([]ketacover.Event) error) error {
-	if err := checkEvent(e); err != nil {
+	if err := records.CheckEvent(e); err != nil {
 		return err
 	}
-	details, err := encodeDetails(e.Details)
+	details, err := records.EncodeDetails(e.Details)
 	if err != nil {
 		return err
 	}
@@ -205,7 +206,7 @@ func (d *DB) Append(ctx context.Context, e *ketacover.Event, check func([]ketaco
 		}
 		stored = *e
 		stored.Seq = len(prior) + 1
-		stored.Recorded = storedTime(d.Now())
+		stored.Recorded = records.StoredTime(d.Now())
 		return insertEvent(ctx, tx, &stored, details)
 	})
 	if err != nil {
@@ -292,7 +293,7 @@ func scanEvent(rows pgx.Rows, e *ketacover.Event) error {
 	e.Kind = ketacover.EventKind(kind)
 	e.Date = ketacover.DateOf(date)
 	e.Recorded = e.Recorded.UTC()
-	if err := decodeDetails([]byte(details), &e.Details); err != nil {
+	if err := records.DecodeDetails([]byte(details), &e.Details); err != nil {
 		return fmt.Errorf("event %d of case %s: %w", e.Seq, e.CaseID, err)
 	}
 	return nil

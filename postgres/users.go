@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/internal/records"
 )
 
 var _ ketacover.UserStore = (*DB)(nil)
@@ -18,7 +19,7 @@ func nullTime(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
 	}
-	s := storedTime(t)
+	s := records.StoredTime(t)
 	return &s
 }
 
@@ -38,7 +39,7 @@ func (d *DB) CreateUser(ctx context.Context, u *ketacover.User) error {
 	var id int64
 	var created time.Time
 	err := d.Transact(ctx, writeTx, func(tx pgx.Tx) error {
-		created = storedTime(d.Now())
+		created = records.StoredTime(d.Now())
 		err := tx.QueryRow(ctx, `INSERT INTO users (name, role, password_hash, created, disabled) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 			u.Name, string(u.Role), u.PasswordHash, created, u.Disabled).Scan(&id)
 		if pgCode(err) == "23505" {
@@ -201,7 +202,7 @@ func (d *DB) CreateSession(ctx context.Context, s *ketacover.Login) error {
 	}
 	err := d.Transact(ctx, writeTx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO sessions (id, user_id, created, seen, remote) VALUES ($1, $2, $3, $4, $5)`,
-			s.ID, s.UserID, storedTime(s.Created), storedTime(seen), s.Remote)
+			s.ID, s.UserID, records.StoredTime(s.Created), records.StoredTime(seen), s.Remote)
 		switch pgCode(err) {
 		case "":
 		case "23503":
@@ -217,7 +218,7 @@ func (d *DB) CreateSession(ctx context.Context, s *ketacover.Login) error {
 	if err != nil {
 		return err
 	}
-	s.Created, s.Seen = storedTime(s.Created), storedTime(seen)
+	s.Created, s.Seen = records.StoredTime(s.Created), records.StoredTime(seen)
 	return nil
 }
 
@@ -250,7 +251,7 @@ func (d *DB) Session(ctx context.Context, id string) (*ketacover.Login, *ketacov
 // TouchSession sets a session's Seen time. Returns ENOTFOUND.
 func (d *DB) TouchSession(ctx context.Context, id string, seen time.Time) error {
 	return d.exec1(ctx, "touch session", ketacover.Errorf(ketacover.ENOTFOUND, "no such session"),
-		`UPDATE sessions SET seen = $1 WHERE id = $2`, storedTime(seen), id)
+		`UPDATE sessions SET seen = $1 WHERE id = $2`, records.StoredTime(seen), id)
 }
 
 // DeleteSession ends one session.
@@ -289,7 +290,7 @@ func (d *DB) SetToken(ctx context.Context, userID int64, kind ketacover.TokenKin
 			return fmt.Errorf("set token: %w", err)
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO tokens (hash, user_id, kind, created) VALUES ($1, $2, $3, $4)`,
-			hash, userID, string(kind), storedTime(d.Now()))
+			hash, userID, string(kind), records.StoredTime(d.Now()))
 		switch pgCode(err) {
 		case "":
 		case "23503":

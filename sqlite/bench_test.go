@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/internal/records"
 	"github.com/ketacover/ketacover/storetest"
 )
 
@@ -21,7 +22,7 @@ func fill(tb testing.TB, d *DB, n, perCase int) {
 		tb.Fatal(err)
 	}
 	defer tx.Rollback()
-	now := storedTime(time.Now())
+	now := records.StoredTime(time.Now())
 	for i := range n {
 		sc := &ketacover.StoredCase{ID: fmt.Sprintf("kc-%08d", i), Case: *storetest.SampleCase(i), Created: now, Actor: "bench"}
 		sc.Case.ID = sc.ID
@@ -30,7 +31,7 @@ func fill(tb testing.TB, d *DB, n, perCase int) {
 		}
 		for k, e := range storetest.SampleEvents(sc.ID, i, perCase) {
 			e.Seq, e.Recorded = k+1, now
-			details, err := encodeDetails(e.Details)
+			details, err := records.EncodeDetails(e.Details)
 			if err != nil {
 				tb.Fatal(err)
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/deadline"
+	"github.com/ketacover/ketacover/internal/records"
 	"github.com/ketacover/ketacover/storetest"
 	"github.com/ketacover/ketacover/timeline"
 )
@@ -50,7 +51,7 @@ func BenchmarkDeadlines10k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	now := storedTime(time.Now())
+	now := records.StoredTime(time.Now())
 	for i := range 10000 {
 		sc := &ketacover.StoredCase{ID: fmt.Sprintf("kc-%08d", i), Case: *storetest.SampleCase(i), Created: now, Actor: "bench"}
 		sc.Case.ID = sc.ID
@@ -59,7 +60,7 @@ func BenchmarkDeadlines10k(b *testing.B) {
 		}
 		for k, e := range openTimeline(sc.ID, i) {
 			e.Seq, e.Recorded = k+1, now
-			details, err := encodeDetails(e.Details)
+			details, err := records.EncodeDetails(e.Details)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -44,6 +44,7 @@ import (
 	"golang.org/x/crypto/argon2"
 
 	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/internal/records"
 )
 
 //go:embed migrations/*.sql
@@ -328,7 +329,7 @@ func (d *DB) apply(ctx context.Context, m migration) (bool, error) {
 		return false, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (version, name, applied) VALUES (?, ?, ?)`,
-		m.version, m.name, storedTime(d.Now()).UnixMicro()); err != nil {
+		m.version, m.name, records.StoredTime(d.Now()).UnixMicro()); err != nil {
 		return false, err
 	}
 	return true, tx.Commit()

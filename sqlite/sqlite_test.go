@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/internal/records"
 	"github.com/ketacover/ketacover/storetest"
 )
 
@@ -225,14 +226,14 @@ func TestDefaultPath(t *testing.T) {
 
 func TestParseDate(t *testing.T) {
 	for _, s := range []string{"2024-02-29", "0001-01-01", "9999-12-31"} {
-		d, ok := parseDate(s)
+		d, ok := records.ParseDate(s)
 		if !ok || d.String() != s {
-			t.Errorf("parseDate(%q) = %v, %v", s, d, ok)
+			t.Errorf("records.ParseDate(%q) = %v, %v", s, d, ok)
 		}
 	}
 	for _, s := range []string{"", "2024-2-29", "2024/02/29", "2024-13-01", "2024-00-10", "0000-01-01", "２０２４-01-01", "2024-01-1x"} {
-		if d, ok := parseDate(s); ok {
-			t.Errorf("parseDate(%q) = %v, want failure", s, d)
+		if d, ok := records.ParseDate(s); ok {
+			t.Errorf("records.ParseDate(%q) = %v, want failure", s, d)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/ncruces/go-sqlite3"
 
 	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/internal/records"
 )
 
 // readOnly begins transactions that only read: they start deferred and see
@@ -23,14 +24,14 @@ var readOnly = &sql.TxOptions{ReadOnly: true}
 // Returns EINVALID when the case is not valid and ECONFLICT when the ID is
 // taken.
 func (d *DB) CreateCase(ctx context.Context, c *ketacover.Case, actor, source string) (*ketacover.StoredCase, error) {
-	if err := checkCase(c, actor, source); err != nil {
+	if err := records.CheckCase(c, actor, source); err != nil {
 		return nil, err
 	}
 	sc := &ketacover.StoredCase{ID: c.ID, Case: *c, Actor: actor}
 	generate := sc.ID == ""
 	for try := 0; ; try++ {
 		if generate {
-			sc.ID = newID()
+			sc.ID = records.NewID()
 			sc.Case.ID = sc.ID
 		}
 		err := d.createCase(ctx, sc, source)
@@ -50,7 +51,7 @@ func (d *DB) createCase(ctx context.Context, sc *ketacover.StoredCase, source st
 		return fmt.Errorf("create case: %w", err)
 	}
 	defer tx.Rollback()
-	sc.Created = storedTime(d.Now())
+	sc.Created = records.StoredTime(d.Now())
 	if err := insertCase(ctx, tx, sc, source); err != nil {
 		return err
 	}
@@ -71,7 +72,7 @@ func insertCase(ctx context.Context, tx *sql.Tx, sc *ketacover.StoredCase, sourc
 			payer, payer_key, plan_type, plan_state, network, benefit, therapy, indication)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		sc.ID, sc.Created.UnixMicro(), sc.Actor, source, c.Patient.Name, c.Patient.State,
-		c.Plan.Payer, normPayer(c.Plan.Payer), string(c.Plan.Type), c.Plan.State, c.Plan.Network, c.Plan.Benefit,
+		c.Plan.Payer, records.NormPayer(c.Plan.Payer), string(c.Plan.Type), c.Plan.State, c.Plan.Network, c.Plan.Benefit,
 		string(c.Therapy.Drug), string(c.Therapy.Indication))
 	if errors.Is(err, sqlite3.CONSTRAINT_UNIQUE) || errors.Is(err, sqlite3.CONSTRAINT_PRIMARYKEY) {
 		return ketacover.Errorf(ketacover.ECONFLICT, "case %s already exists", sc.ID)
@@ -159,10 +160,10 @@ func findCases(ctx context.Context, tx *sql.Tx, f ketacover.CaseFilter) ([]*keta
 	var where []string
 	var args []any
 	if f.Payer != nil {
-		where, args = append(where, "c.payer_key = ?"), append(args, normPayer(*f.Payer))
+		where, args = append(where, "c.payer_key = ?"), append(args, records.NormPayer(*f.Payer))
 	}
 	if f.State != nil {
-		where, args = append(where, "c.patient_state = ?"), append(args, normState(*f.State))
+		where, args = append(where, "c.patient_state = ?"), append(args, records.NormState(*f.State))
 	}
 	if f.Therapy != nil {
 		where, args = append(where, "c.therapy = ?"), append(args, string(*f.Therapy))
@@ -205,10 +206,10 @@ func findCases(ctx context.Context, tx *sql.Tx, f ketacover.CaseFilter) ([]*keta
 // read of the timeline to the commit, so check always judges the latest
 // timeline.
 func (d *DB) Append(ctx context.Context, e *ketacover.Event, check func([]ketacover.Event) error) error {
-	if err := checkEvent(e); err != nil {
+	if err := records.CheckEvent(e); err != nil {
 		return err
 	}
-	details, err := encodeDetails(e.Details)
+	details, err := records.EncodeDetails(e.Details)
 	if err != nil {
 		return err
 	}
@@ -231,7 +232,7 @@ func (d *DB) Append(ctx context.Context, e *ketacover.Event, check func([]ketaco
 	}
 	stored := *e
 	stored.Seq = len(prior) + 1
-	stored.Recorded = storedTime(d.Now())
+	stored.Recorded = records.StoredTime(d.Now())
 	if err := insertEvent(ctx, tx, &stored, details); err != nil {
 		return err
 	}
@@ -320,10 +321,10 @@ func scanEvent(rows *sql.Rows, e *ketacover.Event) error {
 	e.Kind = ketacover.EventKind(kind)
 	e.Recorded = time.UnixMicro(recorded).UTC()
 	var ok bool
-	if e.Date, ok = parseDate(date); !ok {
+	if e.Date, ok = records.ParseDate(date); !ok {
 		return fmt.Errorf("event %d of case %s: stored date %q is not YYYY-MM-DD", e.Seq, e.CaseID, date)
 	}
-	if err := decodeDetails([]byte(details), &e.Details); err != nil {
+	if err := records.DecodeDetails([]byte(details), &e.Details); err != nil {
 		return fmt.Errorf("event %d of case %s: %w", e.Seq, e.CaseID, err)
 	}
 	return nil

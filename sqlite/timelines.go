@@ -9,6 +9,7 @@ import (
 	"github.com/ncruces/go-sqlite3/driver"
 
 	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/internal/records"
 )
 
 // Timelines calls fn with every case (oldest first) and its events in
@@ -143,10 +144,10 @@ func rawEvent(s *sqlite3.Stmt, caseID string, in *interner, e *ketacover.Event) 
 	e.Actor = in.str(s.ColumnRawText(6))
 	e.Source = in.str(s.ColumnRawText(7))
 	var ok bool
-	if e.Date, ok = parseDate(string(s.ColumnRawText(4))); !ok {
+	if e.Date, ok = records.ParseDate(string(s.ColumnRawText(4))); !ok {
 		return fmt.Errorf("event %d of case %s: stored date %q is not YYYY-MM-DD", e.Seq, caseID, s.ColumnRawText(4))
 	}
-	if err := decodeDetails(s.ColumnRawText(8), &e.Details); err != nil {
+	if err := records.DecodeDetails(s.ColumnRawText(8), &e.Details); err != nil {
 		return fmt.Errorf("event %d of case %s: %w", e.Seq, caseID, err)
 	}
 	if n := s.ColumnRawText(9); len(n) > 0 {

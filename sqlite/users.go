@@ -10,6 +10,7 @@ import (
 	"github.com/ncruces/go-sqlite3"
 
 	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/internal/records"
 )
 
 var _ ketacover.UserStore = (*DB)(nil)
@@ -19,7 +20,7 @@ func micros(t time.Time) int64 {
 	if t.IsZero() {
 		return 0
 	}
-	return storedTime(t).UnixMicro()
+	return records.StoredTime(t).UnixMicro()
 }
 
 // fromMicros reads a time stored by micros.
@@ -41,7 +42,7 @@ func (d *DB) CreateUser(ctx context.Context, u *ketacover.User) error {
 		return fmt.Errorf("create user %s: %w", u.Name, err)
 	}
 	defer tx.Rollback()
-	created := storedTime(d.Now())
+	created := records.StoredTime(d.Now())
 	res, err := tx.ExecContext(ctx, `INSERT INTO users (name, role, password_hash, created, disabled) VALUES (?, ?, ?, ?, ?)`,
 		u.Name, string(u.Role), u.PasswordHash, created.UnixMicro(), u.Disabled)
 	if errors.Is(err, sqlite3.CONSTRAINT_UNIQUE) {

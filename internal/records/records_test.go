@@ -1,4 +1,4 @@
-package sqlite
+package records
 
 import (
 	"encoding/json"
@@ -10,8 +10,8 @@ import (
 	"github.com/ketacover/ketacover/storetest"
 )
 
-// FuzzDecodeDetails checks decodeDetails against encoding/json: whenever
-// json.Unmarshal accepts the input, decodeDetails gives the same Details,
+// FuzzDecodeDetails checks DecodeDetails against encoding/json: whenever
+// json.Unmarshal accepts the input, DecodeDetails gives the same Details,
 // and it fails exactly when json.Unmarshal does.
 func FuzzDecodeDetails(f *testing.F) {
 	for i := range 8 {
@@ -33,23 +33,23 @@ func FuzzDecodeDetails(f *testing.F) {
 		var want ketacover.Details
 		werr := json.Unmarshal(b, &want)
 		var got ketacover.Details
-		gerr := decodeDetails(b, &got)
-		if string(b) == emptyDetails || len(b) == 0 {
+		gerr := DecodeDetails(b, &got)
+		if string(b) == EmptyDetails || len(b) == 0 {
 			return // stored "no details": never decoded
 		}
 		if (werr == nil) != (gerr == nil) {
-			t.Fatalf("%q: json.Unmarshal error %v, decodeDetails error %v", b, werr, gerr)
+			t.Fatalf("%q: json.Unmarshal error %v, DecodeDetails error %v", b, werr, gerr)
 		}
 		if werr == nil {
 			if diff := cmp.Diff(want, got); diff != "" {
-				t.Fatalf("%q (-json +decodeDetails):\n%s", b, diff)
+				t.Fatalf("%q (-json +DecodeDetails):\n%s", b, diff)
 			}
 		}
 	})
 }
 
 // TestDetailsRoundTrip encodes every field and reads it back on the fast
-// path, so the fast path is known to cover what encodeDetails writes.
+// path, so the fast path is known to cover what EncodeDetails writes.
 func TestDetailsRoundTrip(t *testing.T) {
 	d := ketacover.NewDate(2024, 2, 29)
 	full := ketacover.Details{
@@ -57,13 +57,13 @@ func TestDetailsRoundTrip(t *testing.T) {
 		Reason: "not medically necessary", DenialClass: "medical-necessity", CARC: []string{"50"}, RARC: []string{"N115", "M127"},
 		Group: "CO", Level: 2, Expedited: true, Outcome: ketacover.Overturned, AmountCents: 123456, Payer: "Aetna", Agency: "TDI",
 	}
-	b, err := encodeDetails(full)
+	b, err := EncodeDetails(full)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got ketacover.Details
 	if !fastDetails([]byte(b), &got) {
-		t.Fatalf("fast path refused what encodeDetails wrote: %s", b)
+		t.Fatalf("fast path refused what EncodeDetails wrote: %s", b)
 	}
 	if diff := cmp.Diff(full, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)

@@ -1,10 +1,9 @@
-package postgres
-
-// This file is the same in packages sqlite and postgres but for the package
-// name: both engines must accept and refuse exactly the same input (the
-// conformance suite in storetest checks that they do, and a test in each
-// package checks the two files match). Adapters never import each other, so
-// the few lines are copied rather than shared.
+// Package records holds what the SQLite and PostgreSQL stores share about
+// the records they keep: the checks every case and event must pass before
+// it is written (so both engines accept and refuse exactly the same input),
+// case IDs, the normalised keys cases are filtered by, and the compact
+// encoding of event details.
+package records
 
 import (
 	"crypto/rand"
@@ -20,16 +19,16 @@ import (
 	"github.com/ketacover/ketacover"
 )
 
-// maxIDLen is the longest case ID accepted, in bytes.
-const maxIDLen = 100
+// MaxIDLen is the longest case ID accepted, in bytes.
+const MaxIDLen = 100
 
-// checkCase validates c and the ID it will be stored under.
-func checkCase(c *ketacover.Case, actor, source string) error {
+// CheckCase validates c and the ID it will be stored under.
+func CheckCase(c *ketacover.Case, actor, source string) error {
 	if c == nil {
 		return ketacover.Errorf(ketacover.EINVALID, "no case given")
 	}
 	if c.ID != "" {
-		if err := checkID(c.ID); err != nil {
+		if err := CheckID(c.ID); err != nil {
 			return err
 		}
 	}
@@ -39,10 +38,10 @@ func checkCase(c *ketacover.Case, actor, source string) error {
 		}
 		return ketacover.Errorf(ketacover.EINVALID, "case %s: %v", c.ID, err)
 	}
-	if err := checkText("actor", actor); err != nil {
+	if err := CheckText("actor", actor); err != nil {
 		return err
 	}
-	if err := checkText("source", source); err != nil {
+	if err := CheckText("source", source); err != nil {
 		return err
 	}
 	if field := badString(reflect.ValueOf(c).Elem(), "case"); field != "" {
@@ -51,11 +50,11 @@ func checkCase(c *ketacover.Case, actor, source string) error {
 	return nil
 }
 
-// checkID accepts a case ID a person can type and read back: 1 to 100
+// CheckID accepts a case ID a person can type and read back: 1 to 100
 // bytes of printable UTF-8 with no spaces.
-func checkID(id string) error {
-	if len(id) > maxIDLen {
-		return ketacover.Errorf(ketacover.EINVALID, "case id %.20q…: want at most %d bytes, got %d", id, maxIDLen, len(id))
+func CheckID(id string) error {
+	if len(id) > MaxIDLen {
+		return ketacover.Errorf(ketacover.EINVALID, "case id %.20q…: want at most %d bytes, got %d", id, MaxIDLen, len(id))
 	}
 	if !utf8.ValidString(id) {
 		return ketacover.Errorf(ketacover.EINVALID, "case id %q: not valid UTF-8", id)
@@ -68,9 +67,9 @@ func checkID(id string) error {
 	return nil
 }
 
-// checkEvent validates what the caller sets on an event; Seq, ID and
+// CheckEvent validates what the caller sets on an event; Seq, ID and
 // Recorded are the store's and are ignored.
-func checkEvent(e *ketacover.Event) error {
+func CheckEvent(e *ketacover.Event) error {
 	if e == nil {
 		return ketacover.Errorf(ketacover.EINVALID, "no event given")
 	}
@@ -84,11 +83,11 @@ func checkEvent(e *ketacover.Event) error {
 		}
 		return ketacover.Errorf(ketacover.EINVALID, "event kind %q: want one of %s", e.Kind, strings.Join(kinds, ", "))
 	}
-	if err := checkDate("event date", e.Date); err != nil {
+	if err := CheckDate("event date", e.Date); err != nil {
 		return err
 	}
 	for _, f := range []struct{ name, v string }{{"event case id", e.CaseID}, {"event actor", e.Actor}, {"event source", e.Source}, {"event note", e.Note}} {
-		if err := checkText(f.name, f.v); err != nil {
+		if err := CheckText(f.name, f.v); err != nil {
 			return err
 		}
 	}
@@ -100,7 +99,7 @@ func checkEvent(e *ketacover.Event) error {
 		v    *ketacover.Date
 	}{{"details.start", e.Details.Start}, {"details.end", e.Details.End}} {
 		if d.v != nil {
-			if err := checkDate("event "+d.name, *d.v); err != nil {
+			if err := CheckDate("event "+d.name, *d.v); err != nil {
 				return err
 			}
 		}
@@ -108,9 +107,9 @@ func checkEvent(e *ketacover.Event) error {
 	return nil
 }
 
-// checkDate accepts a real calendar date in years 1 to 9999, the range
+// CheckDate accepts a real calendar date in years 1 to 9999, the range
 // both engines and the YYYY-MM-DD form hold.
-func checkDate(what string, d ketacover.Date) error {
+func CheckDate(what string, d ketacover.Date) error {
 	if d.IsZero() {
 		return ketacover.Errorf(ketacover.EINVALID, "%s: required", what)
 	}
@@ -120,9 +119,9 @@ func checkDate(what string, d ketacover.Date) error {
 	return nil
 }
 
-// checkText refuses text a database column cannot hold unchanged:
+// CheckText refuses text a database column cannot hold unchanged:
 // PostgreSQL text cannot hold NUL, and invalid UTF-8 would be altered.
-func checkText(field, s string) error {
+func CheckText(field, s string) error {
 	if !utf8.ValidString(s) {
 		return ketacover.Errorf(ketacover.EINVALID, "%s: not valid UTF-8 text", field)
 	}
@@ -184,26 +183,26 @@ func badString(v reflect.Value, path string) string {
 // read aloud and type, with no 0/O or 1/l confusion.
 var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 
-// newID returns "kc-" and 8 random base32 letters (40 bits): a collision is
+// NewID returns "kc-" and 8 random base32 letters (40 bits): a collision is
 // unlikely in one clinic's lifetime and is retried by the caller.
-func newID() string {
+func NewID() string {
 	var b [5]byte
 	rand.Read(b[:])
 	return "kc-" + idEncoding.EncodeToString(b[:])
 }
 
-// normPayer is the form a payer is filtered by: trimmed, in lower case, so
+// NormPayer is the form a payer is filtered by: trimmed, in lower case, so
 // "Aetna" and "aetna " select the same cases.
-func normPayer(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+func NormPayer(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// normState is the form a state is filtered by: trimmed, in upper case.
-func normState(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+// NormState is the form a state is filtered by: trimmed, in upper case.
+func NormState(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
 
-// emptyDetails is how an event with no details is stored; it is read back
+// EmptyDetails is how an event with no details is stored; it is read back
 // without a JSON decode.
-const emptyDetails = "{}"
+const EmptyDetails = "{}"
 
-func encodeDetails(d ketacover.Details) (string, error) {
+func EncodeDetails(d ketacover.Details) (string, error) {
 	b, err := json.Marshal(d)
 	if err != nil {
 		return "", fmt.Errorf("encode event details: %w", err)
@@ -211,13 +210,13 @@ func encodeDetails(d ketacover.Details) (string, error) {
 	return string(b), nil
 }
 
-// decodeDetails decodes an event's stored details into the zero d. The
-// JSON encodeDetails writes is read by a small scanner (a deadline listing
+// DecodeDetails decodes an event's stored details into the zero d. The
+// JSON EncodeDetails writes is read by a small scanner (a deadline listing
 // reads tens of thousands, and encoding/json costs microseconds each);
 // anything it does not expect goes to encoding/json, so the result is
 // always what json.Unmarshal gives (FuzzDecodeDetails checks that).
-func decodeDetails(b []byte, d *ketacover.Details) error {
-	if string(b) == emptyDetails || len(b) == 0 {
+func DecodeDetails(b []byte, d *ketacover.Details) error {
+	if string(b) == EmptyDetails || len(b) == 0 {
 		return nil
 	}
 	if fastDetails(b, d) {
@@ -380,7 +379,7 @@ func (s *scanner) date() (*ketacover.Date, bool) {
 	if !ok {
 		return nil, false
 	}
-	d, ok := parseDate(v)
+	d, ok := ParseDate(v)
 	if !ok {
 		return nil, false
 	}
@@ -412,9 +411,9 @@ func (s *scanner) strs() ([]string, bool) {
 	}
 }
 
-// parseDate reads a YYYY-MM-DD calendar date in years 1 to 9999, without
+// ParseDate reads a YYYY-MM-DD calendar date in years 1 to 9999, without
 // the cost of time.Parse (Timelines reads tens of thousands).
-func parseDate(s string) (ketacover.Date, bool) {
+func ParseDate(s string) (ketacover.Date, bool) {
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
 		return ketacover.Date{}, false
 	}
@@ -436,7 +435,7 @@ func parseDate(s string) (ketacover.Date, bool) {
 	return d, true
 }
 
-// storedTime is how the stores keep a moment: UTC, to the microsecond
+// StoredTime is how the stores keep a moment: UTC, to the microsecond
 // (PostgreSQL's precision), so what Append returns is exactly what is read
 // back.
-func storedTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+func StoredTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
