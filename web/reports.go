@@ -255,39 +255,39 @@ func mean(xs []int) string {
 }
 
 // barChart draws approvals and denials per payer and therapy as
-// horizontal stacked bars. Every text in it is escaped; it has a title
-// and a description for screen readers, and the table beside it carries
-// the same numbers.
+// horizontal stacked bars, each under its label (a label beside the bar
+// would need a width fixed in advance, and long payer names were cut).
+// Every text in it is escaped; it has a title and a description for
+// screen readers, and the table beside it carries the same numbers.
 func barChart(rows []decisionRow) template.HTML {
 	if len(rows) == 0 {
 		return ""
 	}
 	const (
-		labelW = 260
-		barW   = 380
-		rowH   = 28
-		top    = 30
+		barW = 560
+		rowH = 46
+		top  = 30
 	)
 	maxN := 1
 	for _, r := range rows {
 		maxN = max(maxN, r.Approved+r.Denied)
 	}
-	h := top + rowH*len(rows) + 10
+	h := top + rowH*len(rows) + 4
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" role="img" aria-labelledby="chart-t chart-d" viewBox="0 0 %d %d" width="100%%" xmlns="http://www.w3.org/2000/svg">`, labelW+barW+60, h)
+	fmt.Fprintf(&b, `<svg class="chart" role="img" aria-labelledby="chart-t chart-d" viewBox="0 0 %d %d" width="100%%" xmlns="http://www.w3.org/2000/svg">`, barW+170, h)
 	b.WriteString(`<title id="chart-t">Prior-authorization approvals and denials by payer and therapy</title>`)
 	b.WriteString(`<desc id="chart-d">Green bars are approvals, red bars denials; the table below gives the same numbers.</desc>`)
-	fmt.Fprintf(&b, `<rect x="%d" y="6" width="12" height="12" class="ok"/><text x="%d" y="17">approved</text>`, labelW, labelW+16)
-	fmt.Fprintf(&b, `<rect x="%d" y="6" width="12" height="12" class="no"/><text x="%d" y="17">denied</text>`, labelW+100, labelW+116)
+	b.WriteString(`<rect x="0" y="6" width="12" height="12" class="ok"/><text x="16" y="17">approved</text>`)
+	b.WriteString(`<rect x="100" y="6" width="12" height="12" class="no"/><text x="116" y="17">denied</text>`)
 	for i, r := range rows {
 		y := top + i*rowH
 		label := r.Payer + " · " + therapyShort(r.Therapy)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`, labelW-8, y+17, template.HTMLEscapeString(label))
+		fmt.Fprintf(&b, `<text x="0" y="%d" class="label">%s</text>`, y+14, template.HTMLEscapeString(label))
 		wa := barW * r.Approved / maxN
 		wd := barW * r.Denied / maxN
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="20" class="ok"/>`, labelW, y+3, wa)
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="20" class="no"/>`, labelW+wa, y+3, wd)
-		fmt.Fprintf(&b, `<text x="%d" y="%d">%d / %d</text>`, labelW+wa+wd+6, y+17, r.Approved, r.Denied)
+		fmt.Fprintf(&b, `<rect x="0" y="%d" width="%d" height="18" rx="2" class="ok"/>`, y+20, wa)
+		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="18" rx="2" class="no"/>`, wa, y+20, wd)
+		fmt.Fprintf(&b, `<text x="%d" y="%d">%d approved, %d denied</text>`, wa+wd+6, y+34, r.Approved, r.Denied)
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())

@@ -269,6 +269,27 @@ var funcs = template.FuncMap{
 	"dueWords":    dueWords,
 	"resultClass": func(r ketacover.Result) string { return string(r) },
 	"list":        func(s ...string) []string { return s },
+	"eventTone":   eventTone,
+}
+
+// eventTone is the colour of an event's mark on a case's timeline: bad
+// for a denial or an upheld decision, good for an approval, a payment or
+// an overturned decision, "" otherwise.
+func eventTone(e ketacover.Event) string {
+	switch e.Kind {
+	case ketacover.EventPADenied, ketacover.EventClaimDenied:
+		return "bad"
+	case ketacover.EventPAApproved, ketacover.EventClaimPaid:
+		return "good"
+	case ketacover.EventAppealDecided, ketacover.EventExternalReviewDecided:
+		switch e.Details.Outcome {
+		case "overturned", "partial":
+			return "good"
+		case "upheld":
+			return "bad"
+		}
+	}
+	return ""
 }
 
 // dueWords says how far off a deadline is.
