@@ -24,6 +24,40 @@ type envelope struct {
 	stCount   int
 }
 
+// segKey returns the ID of segment b (the bytes before the first element
+// separator es) packed in a word, first byte lowest, or 0 when the ID is
+// not 2 or 3 bytes long (check then reports it). Read835 dispatches on it with an integer switch.
+func segKey(b []byte, es byte) uint32 {
+	switch {
+	case len(b) < 2:
+		return 0
+	case len(b) == 2 || b[2] == es:
+		return uint32(b[0]) | uint32(b[1])<<8
+	case (len(b) == 3 || b[3] == es) && b[2] != 0:
+		// (A NUL third byte would read as a 2-byte ID.)
+		return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16
+	}
+	return 0
+}
+
+// checkFast does check's work for a segment with ID k (from segKey) when
+// it is an ordinary segment inside an open transaction set, without the
+// segment being split into elements, and reports whether it did. For
+// anything else (an envelope segment, a segment outside a transaction, an
+// ID that is not letters and digits) it does nothing and returns false:
+// the caller then calls check.
+func (r *Reader) checkFast(k uint32) bool {
+	if !r.env.stOpen || k == 0 {
+		return false
+	}
+	c0, c1, c2 := byte(k), byte(k>>8), byte(k>>16)
+	if c0 == 'I' || c0 == 'G' || k == idSE || k == idST || !isAlnum(c0) || !isAlnum(c1) || (c2 != 0 && !isAlnum(c2)) {
+		return false
+	}
+	r.env.stCount++
+	return true
+}
+
 // check updates the envelope state with s and records what does not fit.
 // It is called for every segment, so the common case (a segment inside an
 // open transaction that is not an envelope segment) does one comparison.

@@ -328,6 +328,13 @@ func TestRead835ContentProblems(t *testing.T) {
 		{"empty patient control number", "CLP**1*10*0~", []string{`segment 5 (byte 186): CLP01 patient control number is empty`}},
 		{"line date at claim level is kept", "CLP*A1*1*0*0~DTM*036*20261231~", nil},
 		{"claim date at line level", "CLP*A1*1*0*0~SVC*HC:G2083*0*0~DTM*232*20261020~", []string{`segment 7 (byte 216): DTM*232 is not a service line date (472, 150, 151)`}},
+		// Segments decoded straight from their bytes still get the
+		// tokenizer's checks and the same problems as split ones.
+		{"NUL in a segment ID", "CLP*A1*1*0*0~CL\x00*X~", []string{`segment 6 (byte 199): segment ID "CL\x00" is not 2 or 3 letters or digits`}},
+		{"four-letter segment ID", "CLP*A1*1*0*0~CLPX*A2~", []string{`segment 6 (byte 199): segment ID "CLPX" is not 2 or 3 letters or digits`}},
+		{"CAS amount without a reason", "CLP*A1*1*10*0~CAS*CO**10~", []string{`segment 6 (byte 200): CAS03 amount without a reason code`, `segment 6 (byte 200): CAS has no reason code`}},
+		{"CAS seventh triplet ignored", "CLP*A1*1*7*0~CAS*CO*1*1**2*1**3*1**4*1**5*1**6*1**7*1~", nil},
+		{"short segments", "CLP*A1*1*0*0~NM1*QC~DTM*232~", []string{`segment 7 (byte 206): DTM02 date "": want a date as CCYYMMDD`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

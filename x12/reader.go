@@ -40,6 +40,8 @@ type Reader struct {
 	inISA   bool   // inside an interchange: delimiters known
 	started bool   // at least one byte of input seen
 	n       int    // segments returned
+	cur     []byte // the current segment without its terminator
+	curOff  int64  // input offset of cur
 	elems   [][]byte
 
 	env      envelope
@@ -100,8 +102,21 @@ func (r *Reader) problem(seg int, off int64, format string, args ...any) {
 // a *SyntaxError wrapping io.ErrUnexpectedEOF. The segment's slices are valid
 // until the next call to Next.
 func (r *Reader) Next() (Segment, error) {
+	if err := r.advance(); err != nil {
+		return Segment{}, err
+	}
+	s := r.segment()
+	r.check(s)
+	return s, nil
+}
+
+// advance finds the next segment and leaves its bytes, without the
+// terminator, in r.cur; it neither splits it into elements nor checks the
+// envelope. Read835 calls it directly and splits only the segments it
+// decodes element by element; Next splits every one.
+func (r *Reader) advance() error {
 	if r.err != nil {
-		return Segment{}, r.err
+		return r.err
 	}
 	for {
 		for r.r < r.w && isFiller(r.buf[r.r]) {
@@ -109,56 +124,47 @@ func (r *Reader) Next() (Segment, error) {
 		}
 		if r.r == r.w {
 			if r.eof {
-				return Segment{}, r.fail(r.atEOF())
+				return r.fail(r.atEOF())
 			}
 			if err := r.fill(); err != nil {
-				return Segment{}, r.fail(err)
+				return r.fail(err)
 			}
 			continue
 		}
 		if !r.inISA {
 			if err := r.startInterchange(); err != nil {
-				return Segment{}, r.fail(err)
+				return r.fail(err)
 			}
 		}
-		n, ok := r.scan()
-		if !ok {
+		b := r.buf[r.r:r.w]
+		n := bytes.IndexByte(b, r.d.Segment)
+		if n < 0 {
 			if r.eof {
 				off := r.base + int64(r.r)
-				return Segment{}, r.fail(&SyntaxError{Segment: r.n + 1, Offset: off, Err: io.ErrUnexpectedEOF,
-					Msg: fmt.Sprintf("input ends inside segment %q: no segment terminator %q; the file is truncated", clip(bytes.TrimRight(r.buf[r.r:r.w], "\r\n\t ")), r.d.Segment)})
+				return r.fail(&SyntaxError{Segment: r.n + 1, Offset: off, Err: io.ErrUnexpectedEOF,
+					Msg: fmt.Sprintf("input ends inside segment %q: no segment terminator %q; the file is truncated", clip(bytes.TrimRight(b, "\r\n\t ")), r.d.Segment)})
 			}
 			if err := r.fill(); err != nil {
-				return Segment{}, r.fail(err)
+				return r.fail(err)
 			}
 			continue
 		}
-		off := r.base + int64(r.r)
+		raw := b[:n:n]
+		if r.d.Segment == '\n' && n > 0 && raw[n-1] == '\r' {
+			raw = raw[: n-1 : n-1] // the CR of a CR LF terminator
+		}
+		r.cur, r.curOff = raw, r.base+int64(r.r)
 		r.r += n + 1
 		r.n++
-		s := Segment{Elements: r.elems, Number: r.n, Offset: off, delims: r.packed}
-		r.check(s)
-		return s, nil
+		return nil
 	}
 }
 
-func (r *Reader) fail(err error) error {
-	r.err = err
-	return err
-}
-
-// scan splits the segment starting at r.r into r.elems and returns its
-// length up to the terminator, or ok false when the buffer holds no
-// terminator yet. bytes.IndexByte finds the terminator (vectorized, fast
-// over the whole segment); a plain loop then splits the elements, which are
-// a few bytes long, shorter than the set-up cost of a vectorized search.
-func (r *Reader) scan() (n int, ok bool) {
-	b := r.buf[r.r:r.w]
-	n = bytes.IndexByte(b, r.d.Segment)
-	if n < 0 {
-		return 0, false
-	}
-	raw := b[:n]
+// segment splits r.cur into r.elems and returns it as a Segment. A plain
+// loop splits the elements, which are a few bytes long, shorter than the
+// set-up cost of a vectorized search.
+func (r *Reader) segment() Segment {
+	raw := r.cur
 	es := r.d.Element
 	e := r.elems[:0]
 	start := 0
@@ -168,17 +174,13 @@ func (r *Reader) scan() (n int, ok bool) {
 			start = i + 1
 		}
 	}
-	r.elems = r.finish(e, raw[start:n:n])
-	return n, true
+	r.elems = append(e, raw[start:])
+	return Segment{Elements: r.elems, Number: r.n, Offset: r.curOff, delims: r.packed}
 }
 
-// finish appends the last element, dropping the CR of a CR LF pair when the
-// segment terminator is the LF.
-func (r *Reader) finish(e [][]byte, last []byte) [][]byte {
-	if r.d.Segment == '\n' && len(last) > 0 && last[len(last)-1] == '\r' {
-		last = last[:len(last)-1]
-	}
-	return append(e, last)
+func (r *Reader) fail(err error) error {
+	r.err = err
+	return err
 }
 
 // isFiller reports whether c may stand between segments: line breaks that
