@@ -21,11 +21,21 @@ type lastStr struct {
 // str returns the string for b at call site i: the one it returned last
 // time when b is the same, else the interned one.
 func (d *decoder835) str(i int, b []byte) string {
-	if c := &d.last[i]; c.s == string(b) {
+	c := &d.last[i]
+	if len(b) > 8 {
+		if c.s == string(b) {
+			return c.s
+		}
+		v := d.in.long(b)
+		*c = lastStr{s: v}
+		return v
+	}
+	k := pack8(b)
+	if c.key == k && len(c.s) == len(b) {
 		return c.s
 	}
-	v := d.in.str(b)
-	d.last[i].s = v
+	v := d.in.short(k, b)
+	*c = lastStr{key: k, s: v}
 	return v
 }
 

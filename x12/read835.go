@@ -3,6 +3,8 @@ package x12
 import (
 	"fmt"
 	"io"
+
+	"github.com/ketacover/ketacover"
 )
 
 // Version835 is the implementation guide this reader follows.
@@ -58,8 +60,9 @@ type decoder835 struct {
 	// last holds, per call site, the string it returned last time: a
 	// remittance repeats the same codes and names claim after claim, and a
 	// comparison is cheaper than the interner's hash.
-	last [numSites]lastStr
-	sum  Summary835
+	last  [numSites]lastStr
+	dates dateCache
+	sum   Summary835
 
 	isaControl, gsControl, gsVersion string
 
@@ -444,7 +447,7 @@ func (d *decoder835) dtm(f *fields) {
 		return
 	}
 	b := f.next()
-	dt, err := ParseDate(b)
+	dt, err := d.dates.parse(b)
 	if err != nil {
 		d.problem("DTM02 date %q: %v", clip(b), err)
 		return
@@ -649,4 +652,27 @@ func (d *decoder835) optCents(b []byte, what string) int64 {
 		return 0
 	}
 	return d.cents(b, what)
+}
+
+// dateCache remembers the last date parsed: a claim's statement dates and
+// its lines' service dates are usually one and the same day.
+type dateCache struct {
+	key  uint64 // the 8 bytes of the last valid date; 0 before the first
+	date ketacover.Date
+}
+
+func (c *dateCache) parse(b []byte) (ketacover.Date, error) {
+	if len(b) != 8 {
+		return ParseDate(b)
+	}
+	k := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+	if k == c.key && k != 0 {
+		return c.date, nil
+	}
+	dt, err := ParseDate(b)
+	if err == nil {
+		c.key, c.date = k, dt
+	}
+	return dt, err
 }
