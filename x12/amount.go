@@ -18,6 +18,14 @@ var (
 // are zeros; more than 15 integer digits are refused (X12 R amounts are at
 // most 18 characters).
 func ParseCents(b []byte) (int64, error) {
+	if v, ok := parseCentsFast(b); ok {
+		return v, nil
+	}
+	return parseCents(b)
+}
+
+// parseCents is ParseCents for any input.
+func parseCents(b []byte) (int64, error) {
 	neg := false
 	if len(b) > 0 && b[0] == '-' {
 		neg = true
@@ -57,6 +65,40 @@ func ParseCents(b []byte) (int64, error) {
 		n = -n
 	}
 	return n, nil
+}
+
+// parseCentsFast parses the form nearly every amount has, an optional
+// minus, 1 to 15 digits, a point and two digits ("541.00"), without
+// ParseCents' per-byte state; ok is false for anything else, which
+// ParseCents then reads (or refuses) the long way.
+func parseCentsFast(b []byte) (v int64, ok bool) {
+	n := len(b)
+	if n < 4 || b[n-3] != '.' {
+		return 0, false
+	}
+	k := 0
+	if b[0] == '-' {
+		k = 1
+	}
+	if n-3-k < 1 || n-3-k > 15 {
+		return 0, false
+	}
+	for _, c := range b[k : n-3] {
+		c -= '0'
+		if c > 9 {
+			return 0, false
+		}
+		v = v*10 + int64(c)
+	}
+	d1, d2 := b[n-2]-'0', b[n-1]-'0'
+	if d1 > 9 || d2 > 9 {
+		return 0, false
+	}
+	v = v*100 + int64(d1)*10 + int64(d2)
+	if k == 1 {
+		v = -v
+	}
+	return v, true
 }
 
 // ParseDate parses an X12 date CCYYMMDD (date format qualifier D8) into a
