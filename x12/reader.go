@@ -105,7 +105,8 @@ func (r *Reader) Next() (Segment, error) {
 	if err := r.advance(); err != nil {
 		return Segment{}, err
 	}
-	s := r.segment()
+	r.split()
+	s := Segment{Elements: r.elems, Number: r.n, Offset: r.curOff, delims: r.packed}
 	r.check(s)
 	return s, nil
 }
@@ -160,10 +161,16 @@ func (r *Reader) advance() error {
 	}
 }
 
-// segment splits r.cur into r.elems and returns it as a Segment. A plain
-// loop splits the elements, which are a few bytes long, shorter than the
-// set-up cost of a vectorized search.
+// segment splits r.cur into r.elems and returns it as a Segment.
 func (r *Reader) segment() Segment {
+	r.split()
+	return Segment{Elements: r.elems, Number: r.n, Offset: r.curOff, delims: r.packed}
+}
+
+// split splits r.cur into r.elems. A plain loop splits the elements, which
+// are a few bytes long, shorter than the set-up cost of a vectorized
+// search.
+func (r *Reader) split() {
 	raw := r.cur
 	es := r.d.Element
 	e := r.elems[:0]
@@ -175,7 +182,6 @@ func (r *Reader) segment() Segment {
 		}
 	}
 	r.elems = append(e, raw[start:])
-	return Segment{Elements: r.elems, Number: r.n, Offset: r.curOff, delims: r.packed}
 }
 
 func (r *Reader) fail(err error) error {
