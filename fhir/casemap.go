@@ -1,6 +1,7 @@
 package fhir
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -134,7 +135,9 @@ func classify(concepts []CodeableConcept) (ketacover.Therapy, []Coding) {
 
 // Record is what an EHR says about one patient: the resources a CDS Hooks
 // prefetch or a DTR request carries. Add resources with Add, then build the
-// case with Case.
+// case with Case. What Add reads from a resource it has seen before is
+// shared with the records that read it first: treat the values in a
+// Record as read-only.
 type Record struct {
 	Patient       *Patient
 	Coverages     []Coverage
@@ -151,10 +154,36 @@ type Record struct {
 // fill) is skipped. Resources ketacover does not read are checked and
 // ignored.
 func (r *Record) Add(raw json.RawMessage) error {
-	if err := Check(raw); err != nil {
+	sum := sha256.Sum256(raw)
+	if f := filedGet(sum); f != nil {
+		r.merge(f)
+		return nil
+	}
+	if err := checkSum(raw, sum); err != nil {
 		return err
 	}
-	return r.add(raw)
+	f := &Record{}
+	if err := f.add(raw); err != nil {
+		return err
+	}
+	if len(raw) <= filedMaxBytes {
+		filedPut(sum, f)
+	}
+	r.merge(f)
+	return nil
+}
+
+// merge files what f read after what r holds, as if r had read it.
+func (r *Record) merge(f *Record) {
+	if f.Patient != nil {
+		r.Patient = f.Patient
+	}
+	r.Coverages = append(r.Coverages, f.Coverages...)
+	r.Conditions = append(r.Conditions, f.Conditions...)
+	r.Medications = append(r.Medications, f.Medications...)
+	r.Observations = append(r.Observations, f.Observations...)
+	r.Practitioners = append(r.Practitioners, f.Practitioners...)
+	r.Organizations = append(r.Organizations, f.Organizations...)
 }
 
 func (r *Record) add(raw json.RawMessage) error {

@@ -219,7 +219,11 @@ const checkCacheSize = 1 << 14
 // Check is Parse without the result: it reports whether raw is one valid
 // FHIR R4 resource, remembering resources that passed.
 func Check(raw []byte) error {
-	sum := sha256.Sum256(raw)
+	return checkSum(raw, sha256.Sum256(raw))
+}
+
+// checkSum is Check for raw whose SHA-256 is sum.
+func checkSum(raw []byte, sum [32]byte) error {
 	checked.Lock()
 	_, ok := checked.m[sum]
 	checked.Unlock()
@@ -245,10 +249,55 @@ func Check(raw []byte) error {
 	return nil
 }
 
-// ForgetChecked empties Check's memory, for benchmarks that measure the
-// cost of validating every resource.
+// ForgetChecked empties Check's memory, and Record.Add's, for benchmarks
+// that measure the cost of validating and reading every resource.
 func ForgetChecked() {
 	checked.Lock()
 	clear(checked.m)
 	checked.Unlock()
+	filed.Lock()
+	clear(filed.m)
+	filed.Unlock()
+}
+
+// filed remembers, by SHA-256, what Record.Add read from resources that
+// passed Check: the same reasoning as checked (an EHR resends the same
+// Patient, Coverage and history on every call of a visit, and reading a
+// resource is a pure function of its bytes), one step further, since
+// decoding the views was the largest cost of a call once validation was
+// remembered. Entries are shared between records and never changed.
+var filed = struct {
+	sync.Mutex
+	m map[[32]byte]*Record
+}{m: map[[32]byte]*Record{}}
+
+const (
+	// filedCacheSize bounds the remembered records; each holds the few
+	// elements ketacover reads of one resource or bundle.
+	filedCacheSize = 1 << 12
+	// filedMaxBytes is the largest resource whose reading is remembered,
+	// so that the cache's memory stays small.
+	filedMaxBytes = 256 << 10
+)
+
+func filedGet(sum [32]byte) *Record {
+	filed.Lock()
+	r := filed.m[sum]
+	filed.Unlock()
+	return r
+}
+
+func filedPut(sum [32]byte, r *Record) {
+	filed.Lock()
+	if len(filed.m) >= filedCacheSize {
+		n := 0
+		for k := range filed.m {
+			delete(filed.m, k)
+			if n++; n >= filedCacheSize/2 {
+				break
+			}
+		}
+	}
+	filed.m[sum] = r
+	filed.Unlock()
 }
