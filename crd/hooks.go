@@ -70,13 +70,9 @@ func DecodeHookRequest(body []byte) (*HookRequest, error) {
 	if len(body) > maxRequest {
 		return nil, ketacover.Errorf(ketacover.EINVALID, "request body is %d bytes; at most %d are accepted", len(body), maxRequest)
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	var r HookRequest
-	if err := dec.Decode(&r); err != nil {
-		return nil, ketacover.Errorf(ketacover.EINVALID, "request is not a CDS Hooks request: %s", jsonErr(err, dec))
-	}
-	if dec.More() {
-		return nil, ketacover.Errorf(ketacover.EINVALID, "request has data after the JSON object (at byte %d)", dec.InputOffset())
+	r, err := decodeEnvelope(body)
+	if err != nil {
+		return nil, err
 	}
 	bad := func(format string, args ...any) (*HookRequest, error) {
 		return nil, ketacover.Errorf(ketacover.EINVALID, format, args...)
@@ -139,10 +135,38 @@ func DecodeHookRequest(body []byte) (*HookRequest, error) {
 			return bad("prefetch.%s: want a FHIR resource (a JSON object)", k)
 		}
 	}
+	return r, nil
+}
+
+// decodeEnvelope decodes the request's JSON as encoding/json does into a
+// HookRequest: with fastEnvelope when it can, else with encoding/json,
+// which also words every error.
+func decodeEnvelope(body []byte) (*HookRequest, error) {
+	if r, ok := fastEnvelope(body); ok {
+		return r, nil
+	}
+	return slowEnvelope(body)
+}
+
+func slowEnvelope(body []byte) (*HookRequest, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var r HookRequest
+	if err := dec.Decode(&r); err != nil {
+		return nil, ketacover.Errorf(ketacover.EINVALID, "request is not a CDS Hooks request: %s", jsonErr(err, dec))
+	}
+	if dec.More() {
+		return nil, ketacover.Errorf(ketacover.EINVALID, "request has data after the JSON object (at byte %d)", dec.InputOffset())
+	}
 	return &r, nil
 }
 
 func checkBundle(field string, raw json.RawMessage) error {
+	if rt, ok := plainResourceType(raw); ok {
+		if rt != "Bundle" {
+			return ketacover.Errorf(ketacover.EINVALID, "%s: want a FHIR Bundle", field)
+		}
+		return nil
+	}
 	var b struct {
 		ResourceType string `json:"resourceType"`
 	}
@@ -150,6 +174,33 @@ func checkBundle(field string, raw json.RawMessage) error {
 		return ketacover.Errorf(ketacover.EINVALID, "%s: want a FHIR Bundle", field)
 	}
 	return nil
+}
+
+// plainResourceType reads the resourceType of the JSON object raw as
+// json.Unmarshal into a struct with that one field would, when raw is
+// plain enough to do so without it (see members): ok is false otherwise.
+func plainResourceType(raw []byte) (string, bool) {
+	var rt string
+	seen := false
+	ok := members(raw, func(m member) bool {
+		switch {
+		case string(m.key) == "resourceType":
+			if seen {
+				return false
+			}
+			seen = true
+			if string(m.value) == "null" {
+				return true
+			}
+			v, ok := plainString(m.value)
+			rt = v
+			return ok
+		case foldEq(m.key, "resourceType"):
+			return false
+		}
+		return true
+	})
+	return rt, ok
 }
 
 func isNull(raw json.RawMessage) bool {

@@ -1,0 +1,310 @@
+package crd
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+// A small JSON scanner for the fast paths of the hook decoder and the
+// system action: it checks the JSON grammar (RFC 8259) while it skips a
+// value, in one pass and without allocating, which encoding/json's scanner
+// does several times slower. It never decides anything on its own: where
+// the input is not plain (invalid JSON, escaped or non-ASCII keys, a key
+// encoding/json would match only ignoring case, duplicates), the callers
+// fall back to encoding/json, so errors and odd inputs are handled exactly
+// as before.
+
+// maxScanDepth bounds nesting on the fast path; deeper input takes the
+// slow path (encoding/json allows 10,000 levels).
+const maxScanDepth = 512
+
+// skipWS returns the index of the first non-whitespace byte at or after i.
+func skipWS(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// skipValue checks the JSON value starting at b[i] (no leading
+// whitespace) and returns the index just past it; ok is false when it is
+// not valid JSON or nests deeper than maxScanDepth.
+func skipValue(b []byte, i int) (end int, ok bool) {
+	var st [maxScanDepth]byte // the closing byte of each open container
+	depth := 0
+	for {
+		// A value starts at i.
+		i = skipWS(b, i)
+		if i >= len(b) {
+			return 0, false
+		}
+		switch c := b[i]; {
+		case c == '{' || c == '[':
+			closer := byte('}')
+			if c == '[' {
+				closer = ']'
+			}
+			i = skipWS(b, i+1)
+			if i < len(b) && b[i] == closer {
+				i++
+				break
+			}
+			if depth == len(st) {
+				return 0, false
+			}
+			st[depth] = closer
+			depth++
+			if closer == '}' {
+				if i, ok = skipKey(b, i); !ok {
+					return 0, false
+				}
+			}
+			continue
+		case c == '"':
+			if i, ok = skipString(b, i); !ok {
+				return 0, false
+			}
+		case c == 't':
+			if !bytes.HasPrefix(b[i:], []byte("true")) {
+				return 0, false
+			}
+			i += 4
+		case c == 'f':
+			if !bytes.HasPrefix(b[i:], []byte("false")) {
+				return 0, false
+			}
+			i += 5
+		case c == 'n':
+			if !bytes.HasPrefix(b[i:], []byte("null")) {
+				return 0, false
+			}
+			i += 4
+		default:
+			if i, ok = skipNumber(b, i); !ok {
+				return 0, false
+			}
+		}
+		// A value ended at i: close containers, or go on to the next value.
+		for {
+			if depth == 0 {
+				return i, true
+			}
+			i = skipWS(b, i)
+			if i >= len(b) {
+				return 0, false
+			}
+			closer := st[depth-1]
+			if b[i] == closer {
+				i++
+				depth--
+				continue
+			}
+			if b[i] != ',' {
+				return 0, false
+			}
+			i = skipWS(b, i+1)
+			if closer == '}' {
+				if i, ok = skipKey(b, i); !ok {
+					return 0, false
+				}
+			}
+			break
+		}
+	}
+}
+
+// skipKey checks `"key" :` at b[i] and returns the index after the colon.
+func skipKey(b []byte, i int) (int, bool) {
+	if i >= len(b) || b[i] != '"' {
+		return 0, false
+	}
+	i, ok := skipString(b, i)
+	if !ok {
+		return 0, false
+	}
+	i = skipWS(b, i)
+	if i >= len(b) || b[i] != ':' {
+		return 0, false
+	}
+	return i + 1, true
+}
+
+// skipString checks the string starting at b[i] (a quote) and returns the
+// index after its closing quote.
+func skipString(b []byte, i int) (int, bool) {
+	for i++; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"':
+			return i + 1, true
+		case c < 0x20:
+			return 0, false
+		case c == '\\':
+			i++
+			if i >= len(b) {
+				return 0, false
+			}
+			switch b[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if i+4 >= len(b) || !isHex(b[i+1]) || !isHex(b[i+2]) || !isHex(b[i+3]) || !isHex(b[i+4]) {
+					return 0, false
+				}
+				i += 4
+			default:
+				return 0, false
+			}
+		}
+	}
+	return 0, false
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// skipNumber checks -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? at b[i].
+func skipNumber(b []byte, i int) (int, bool) {
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && '1' <= b[i] && b[i] <= '9':
+		i = digits(b, i)
+	default:
+		return 0, false
+	}
+	if i < len(b) && b[i] == '.' {
+		j := digits(b, i+1)
+		if j == i+1 {
+			return 0, false
+		}
+		i = j
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		j := digits(b, i)
+		if j == i {
+			return 0, false
+		}
+		i = j
+	}
+	return i, true
+}
+
+func digits(b []byte, i int) int {
+	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+// member is one member of a JSON object: its key (the bytes between the
+// quotes, still escaped) and its value.
+type member struct {
+	key, value []byte
+}
+
+// members checks the JSON object obj (with no surrounding whitespace) and
+// calls fn for each member in order. It reports false, having stopped,
+// when obj is not a valid object, or when a key is escaped or not ASCII
+// (the caller cannot compare it as encoding/json would), or fn returns
+// false.
+func members(obj []byte, fn func(m member) bool) bool {
+	if len(obj) < 2 || obj[0] != '{' {
+		return false
+	}
+	i := skipWS(obj, 1)
+	if i < len(obj) && obj[i] == '}' {
+		return i+1 == len(obj)
+	}
+	for {
+		if i >= len(obj) || obj[i] != '"' {
+			return false
+		}
+		ks := i + 1
+		j, ok := skipString(obj, i)
+		if !ok {
+			return false
+		}
+		key := obj[ks : j-1]
+		if !plainKey(key) {
+			return false
+		}
+		j = skipWS(obj, j)
+		if j >= len(obj) || obj[j] != ':' {
+			return false
+		}
+		vs := skipWS(obj, j+1)
+		ve, ok := skipValue(obj, vs)
+		if !ok || !fn(member{key: key, value: obj[vs:ve]}) {
+			return false
+		}
+		i = skipWS(obj, ve)
+		if i >= len(obj) {
+			return false
+		}
+		if obj[i] == '}' {
+			return i+1 == len(obj)
+		}
+		if obj[i] != ',' {
+			return false
+		}
+		i = skipWS(obj, i+1)
+	}
+}
+
+// plainKey reports whether key has no escapes and only ASCII bytes, so
+// that its bytes are its value and ASCII case folding is all the folding
+// encoding/json could apply to it.
+func plainKey(key []byte) bool {
+	for _, c := range key {
+		if c == '\\' || c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// plainString returns the value of the JSON string s (quotes included)
+// when it has no escapes and is valid UTF-8, so that its bytes are its
+// value as encoding/json would decode it.
+func plainString(s []byte) (string, bool) {
+	if len(s) < 2 || s[0] != '"' {
+		return "", false
+	}
+	in := s[1 : len(s)-1]
+	if bytes.IndexByte(in, '\\') >= 0 || !utf8.Valid(in) {
+		return "", false
+	}
+	return string(in), true
+}
+
+// foldEq reports whether ASCII a and b are equal ignoring ASCII case.
+func foldEq(a []byte, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range len(a) {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
