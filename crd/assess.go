@@ -1,6 +1,7 @@
 package crd
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -178,14 +179,29 @@ func policyName(d ketacover.Determination) string {
 // value), and an earlier coverage-information extension is replaced. The
 // tests check each action resource with google/fhir.
 func systemAction(order json.RawMessage, ext map[string]any) (Action, error) {
+	b, err := json.Marshal(ext)
+	if err != nil {
+		return Action{}, err
+	}
+	out, ok := spliceExtension(order, b)
+	if !ok {
+		if out, err = replaceExtension(order, b); err != nil {
+			return Action{}, err
+		}
+	}
+	return Action{Type: "update", Description: "Add coverage information", Resource: out}, nil
+}
+
+// replaceExtension is spliceExtension for any order, through a map.
+func replaceExtension(order json.RawMessage, b []byte) ([]byte, error) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(order, &m); err != nil {
-		return Action{}, ketacover.Errorf(ketacover.EINVALID, "order: %v", err)
+		return nil, ketacover.Errorf(ketacover.EINVALID, "order: %v", err)
 	}
 	var exts []json.RawMessage
 	if raw, ok := m["extension"]; ok {
 		if err := json.Unmarshal(raw, &exts); err != nil {
-			return Action{}, ketacover.Errorf(ketacover.EINVALID, "order extension: %v", err)
+			return nil, ketacover.Errorf(ketacover.EINVALID, "order extension: %v", err)
 		}
 	}
 	kept := exts[:0]
@@ -198,19 +214,121 @@ func systemAction(order json.RawMessage, ext map[string]any) (Action, error) {
 		}
 		kept = append(kept, e)
 	}
-	b, err := json.Marshal(ext)
-	if err != nil {
-		return Action{}, err
-	}
 	kept = append(kept, b)
+	var err error
 	if m["extension"], err = json.Marshal(kept); err != nil {
-		return Action{}, err
+		return nil, err
 	}
 	out, err := json.Marshal(m)
 	if err != nil {
-		return Action{}, fmt.Errorf("coverage information system action: %w", err)
+		return nil, fmt.Errorf("coverage information system action: %w", err)
 	}
-	return Action{Type: "update", Description: "Add coverage information", Resource: out}, nil
+	return out, nil
+}
+
+// spliceExtension is systemAction's edit done on the order's bytes: the
+// members of the order are copied as they are, in their order, except its
+// extension array, which is written back without any earlier
+// coverage-information extension and with ext at its end (or added as the
+// last member). Decoding the order into a map and encoding it again was a
+// tenth of a hook call. It reports false, and systemAction takes the long
+// way, when the order is not plain JSON for members (see members), names
+// a member twice, or has an extension element it cannot read as
+// encoding/json would.
+func spliceExtension(order, ext []byte) ([]byte, bool) {
+	order = bytes.Trim(order, " \t\r\n") // JSON's whitespace only
+	var (
+		keys  [32]string
+		nkeys int
+		exts  []byte // the order's extension array
+		spans [][2]int
+	)
+	ok := members(order, func(m member) bool {
+		if nkeys == len(keys) {
+			return false
+		}
+		for _, k := range keys[:nkeys] {
+			if k == string(m.key) {
+				return false
+			}
+		}
+		keys[nkeys] = string(m.key)
+		nkeys++
+		if string(m.key) == "extension" {
+			exts = m.value
+			return true
+		}
+		spans = append(spans, [2]int{m.start, m.end})
+		return true
+	})
+	if !ok {
+		return nil, false
+	}
+	out := make([]byte, 0, len(order)+len(ext)+32)
+	out = append(out, '{')
+	for _, sp := range spans {
+		out = append(out, order[sp[0]:sp[1]]...)
+		out = append(out, ',')
+	}
+	out = append(out, `"extension":[`...)
+	if exts != nil && string(exts) != "null" {
+		if len(exts) < 2 || exts[0] != '[' {
+			return nil, false
+		}
+		i := skipWS(exts, 1)
+		for i < len(exts) && exts[i] != ']' {
+			end, ok := skipValue(exts, i)
+			if !ok {
+				return nil, false
+			}
+			e := exts[i:end]
+			url, ok := extensionURL(e)
+			if !ok {
+				return nil, false
+			}
+			if url != extCoverageInformation {
+				out = append(out, e...)
+				out = append(out, ',')
+			}
+			i = skipWS(exts, end)
+			if i < len(exts) && exts[i] == ',' {
+				i = skipWS(exts, i+1)
+			}
+		}
+	}
+	out = append(out, ext...)
+	out = append(out, "]}"...)
+	return out, true
+}
+
+// extensionURL reads the url of an extension element as json.Unmarshal
+// into a struct with that one field would ("" when it has none or is not
+// an object); ok is false when the element is not plain enough to tell.
+func extensionURL(e []byte) (string, bool) {
+	if len(e) == 0 || e[0] != '{' {
+		return "", true // not an object: json.Unmarshal fails, the element is kept
+	}
+	var url string
+	seen := false
+	ok := members(e, func(m member) bool {
+		switch {
+		case string(m.key) == "url":
+			if seen || (m.value[0] != '"' && string(m.value) != "null") {
+				return false
+			}
+			seen = true
+			if string(m.value) == "null" {
+				return true
+			}
+			v, ok := plainString(m.value)
+			url = v
+			return ok
+		case foldEq(m.key, "url"):
+			return false
+		}
+		return true
+	})
+	return url, ok
 }
 
 func clip(s string, n int) string {

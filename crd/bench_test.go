@@ -71,10 +71,15 @@ func BenchmarkOrderSign200Paced(b *testing.B) { loadTest(b, 200, 500*time.Millis
 func loadTest(b *testing.B, concurrency int, every time.Duration) {
 	_, ts := newServer(b, nil)
 	body := mustJSON(b, orderSignRequest(b, history()))
+	loadTestURL(b, ts.URL+"/cds-services/ketacover-order-sign", body, concurrency, every)
+}
+
+// loadTestURL posts body to url from concurrency clients, each sending its
+// next request when the last is answered (every 0) or every period.
+func loadTestURL(b *testing.B, url string, body []byte, concurrency int, every time.Duration) {
 	tr := &http.Transport{MaxIdleConns: concurrency, MaxIdleConnsPerHost: concurrency, MaxConnsPerHost: concurrency}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
-	url := ts.URL + "/cds-services/ketacover-order-sign"
 	var (
 		mu    sync.Mutex
 		lat   = make([]time.Duration, 0, b.N)

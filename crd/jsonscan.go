@@ -209,9 +209,11 @@ func digits(b []byte, i int) int {
 }
 
 // member is one member of a JSON object: its key (the bytes between the
-// quotes, still escaped) and its value.
+// quotes, still escaped) and its value, and where the member starts (its
+// key's opening quote) and ends (after its value) in the object.
 type member struct {
 	key, value []byte
+	start, end int
 }
 
 // members checks the JSON object obj (with no surrounding whitespace) and
@@ -246,7 +248,7 @@ func members(obj []byte, fn func(m member) bool) bool {
 		}
 		vs := skipWS(obj, j+1)
 		ve, ok := skipValue(obj, vs)
-		if !ok || !fn(member{key: key, value: obj[vs:ve]}) {
+		if !ok || !fn(member{key: key, value: obj[vs:ve], start: i, end: ve}) {
 			return false
 		}
 		i = skipWS(obj, ve)
