@@ -3,9 +3,11 @@ package web
 import (
 	"cmp"
 	"context"
+	"html/template"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ketacover/ketacover"
@@ -34,9 +36,17 @@ type board struct {
 	payers    []string             // the payers of the cases, sorted
 	facts     []caseFacts          // what the reports count, one per case
 
+	// What requests made from the board and keep while it stands, each
+	// made on first use and bounded to maxKept entries.
 	mu     sync.Mutex
-	todays map[int]todayPage // Today views by range, made on first use
+	todays map[todayKey]template.HTML // Today's body by range and role
+	lists  map[string]*caseListing    // the case list's filtered lists, by filter
+	byDue  []*caseRow                 // every case by next deadline
 }
+
+// maxKept bounds each of the board's caches: a day's worth of the ranges
+// and filters people use, not every URL someone could type.
+const maxKept = 64
 
 // caseRow is one case as the lists show it.
 type caseRow struct {
@@ -52,6 +62,13 @@ type caseRow struct {
 	Auth         *authGauge
 	Denial       *denialRow // an open denial not yet appealed
 	Last         ketacover.Date
+
+	// Strings the case list shows, made with the board so the row's
+	// template calls no function.
+	TherapyLabel string
+	Overdue      bool // the next deadline has passed
+
+	row atomic.Pointer[template.HTML] // the case list's row, once rendered
 }
 
 // authGauge is an authorization and how much of it is used.
@@ -151,9 +168,11 @@ func (s *Server) buildBoard(ctx context.Context, day ketacover.Date) (*board, er
 		if st.Last != nil {
 			row.Last = st.Last.Date
 		}
+		row.TherapyLabel = therapyShort(row.Therapy)
 		if len(ds) > 0 {
 			timeline.Sort(ds)
 			row.Next = &ds[0]
+			row.Overdue = ds[0].Due.Before(day)
 			b.deadlines = append(b.deadlines, ds...)
 		}
 		b.cases = append(b.cases, row)

@@ -51,6 +51,9 @@ func TestMain(m *testing.M) {
 	if shared.cancel != nil {
 		shared.cancel()
 	}
+	if workbenchDB.dir != "" {
+		os.RemoveAll(workbenchDB.dir)
+	}
 	os.Exit(code)
 }
 

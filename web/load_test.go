@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -110,16 +112,16 @@ func runLoad(b *testing.B, s *Server, conns int, newReq func() (*http.Request, e
 	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
 
 	// One request first, to check the answer and warm the caches.
-	if err := once(client, base, newReq, want); err != nil {
+	if _, err := once(client, base, newReq, want); err != nil {
 		b.Fatal(err)
 	}
 
-	var next atomic.Int64
-	var errs atomic.Int64
+	var next, errs, size atomic.Int64
 	var firstErr atomic.Value
 	lat := make([][]time.Duration, conns)
 	var wg sync.WaitGroup
 	b.ReportAllocs()
+	stopProfile := loadProfile(b)
 	b.ResetTimer()
 	start := time.Now()
 	for w := range conns {
@@ -128,7 +130,8 @@ func runLoad(b *testing.B, s *Server, conns int, newReq func() (*http.Request, e
 			defer wg.Done()
 			for next.Add(1) <= int64(b.N) {
 				t0 := time.Now()
-				err := once(client, base, newReq, want)
+				n, err := once(client, base, newReq, want)
+				size.Add(int64(n))
 				lat[w] = append(lat[w], time.Since(t0))
 				if err != nil {
 					errs.Add(1)
@@ -140,6 +143,7 @@ func runLoad(b *testing.B, s *Server, conns int, newReq func() (*http.Request, e
 	wg.Wait()
 	elapsed := time.Since(start)
 	b.StopTimer()
+	stopProfile()
 
 	var all []time.Duration
 	for _, l := range lat {
@@ -156,6 +160,7 @@ func runLoad(b *testing.B, s *Server, conns int, newReq func() (*http.Request, e
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
 	b.ReportMetric(float64(errs.Load()), "errors")
+	b.ReportMetric(float64(size.Load())/float64(max(1, len(all)))/1024, "KB/resp")
 	if n := errs.Load(); n > 0 {
 		b.Errorf("%d errors; first: %v", n, firstErr.Load())
 	}
@@ -164,31 +169,56 @@ func runLoad(b *testing.B, s *Server, conns int, newReq func() (*http.Request, e
 	}
 }
 
-func once(client *http.Client, base string, newReq func() (*http.Request, error), want string) error {
+// loadProfile writes a CPU profile of the timed part of a load benchmark
+// (not the setup, which for the workbench is a minute of inserts) to the
+// file KETACOVER_LOAD_PROFILE names, if it names one. The returned
+// function stops it.
+func loadProfile(b *testing.B) func() {
+	path := os.Getenv("KETACOVER_LOAD_PROFILE")
+	if path == "" || b.N == 1 {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			b.Error(err)
+		}
+	}
+}
+
+// once sends one request and checks the answer, returning its size.
+func once(client *http.Client, base string, newReq func() (*http.Request, error), want string) (int, error) {
 	req, err := newReq()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	u := base + req.URL.String()
 	req2, err := http.NewRequest(req.Method, u, req.Body)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	req2.Header = req.Header
 	res, err := client.Do(req2)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	body, err := io.ReadAll(res.Body)
 	res.Body.Close()
 	if err != nil {
-		return err
+		return len(body), err
 	}
 	if res.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s %s: %s", req.Method, u, res.Status)
+		return len(body), fmt.Errorf("%s %s: %s", req.Method, u, res.Status)
 	}
-	if !strings.Contains(string(body), want) {
-		return fmt.Errorf("%s %s: answer lacks %q", req.Method, u, want)
+	if !bytes.Contains(body, []byte(want)) {
+		return len(body), fmt.Errorf("%s %s: answer lacks %q", req.Method, u, want)
 	}
-	return nil
+	return len(body), nil
 }

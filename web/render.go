@@ -141,6 +141,27 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	return err
 }
 
+// fragment executes the template name of page's set with data, for a
+// part of a page that stays the same across requests until the data
+// behind it changes (Today's lists, a row of the case list): the caller
+// keeps it and later pages write it as is. Callers cache it only when
+// s.keepFragments says so.
+func (s *Server) fragment(page, name string, data any) (template.HTML, error) {
+	t, err := s.pages.template(page)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, name, data); err != nil {
+		return "", fmt.Errorf("render %s of %s: %w", name, page, err)
+	}
+	return template.HTML(b.String()), nil
+}
+
+// keepFragments reports whether rendered fragments may be kept: not in
+// dev mode, where a template edited on disk must show on the next request.
+func (s *Server) keepFragments() bool { return s.pages.dev == "" }
+
 // buffers are reused page buffers: a page is tens of kilobytes, and
 // growing a fresh buffer for each was a tenth of a self-check's time.
 var buffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -106,25 +107,85 @@ func (s *Server) todayShow(w http.ResponseWriter, r *http.Request) error {
 	if err := s.audit(r, ketacover.AuditTodayView, "", ""); err != nil {
 		return err
 	}
-	p := b.today(s, within)
-	p.CanWrite = userOf(r.Context()).Role.CanWrite()
-	return s.render(w, r, http.StatusOK, "today", "Today", "today", p)
+	body, err := s.todayBody(b, within, userOf(r.Context()).Role.CanWrite())
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "today", "Today", "today", todayShell{Body: body})
 }
 
-// casesPage is the view-model of /cases.
+// todayShell is what the page around Today's body reads.
+type todayShell struct{ Body template.HTML }
+
+// todayKey names one rendering of Today's body: its range and whether the
+// reader may write (who sees the buttons that change things).
+type todayKey struct {
+	within   int
+	canWrite bool
+}
+
+// todayBody returns Today's body for a range and role. It is the same for
+// every user with that role until the board changes, so it is rendered
+// once per board and kept: rendering 4 × 50 rows with their rules'
+// explanations was nearly all of a request's time and 0.8 MB of garbage.
+// Concurrent requests for a body not yet made wait for one rendering.
+func (s *Server) todayBody(b *board, within int, canWrite bool) (template.HTML, error) {
+	key := todayKey{within, canWrite}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if h, ok := b.todays[key]; ok {
+		return h, nil
+	}
+	p := s.todayView(b, within)
+	p.CanWrite = canWrite
+	h, err := s.fragment("today", "todaybody", p)
+	if err != nil || !s.keepFragments() {
+		return h, err
+	}
+	if b.todays == nil || len(b.todays) >= maxKept {
+		b.todays = map[todayKey]template.HTML{}
+	}
+	b.todays[key] = h
+	return h, nil
+}
+
+// casesPage is the view-model of /cases: one page of the filtered list
+// with its rows and filter form already rendered (they are kept with the
+// board), so the page's template writes them as they are.
 type casesPage struct {
 	Q        caseQuery
-	Rows     []*caseRow
+	Form     template.HTML // the filter as set (casefilter)
+	Rows     []template.HTML
 	Total    int
 	Page     int
 	Pages    int
+	First    string // links to the first, previous, next and last pages; "" where there is none
 	Prev     string
 	Next     string
-	Payers   []string
-	Phases   []timeline.Phase
-	States   []struct{ Code, Name string }
-	Day      ketacover.Date
+	Last     string
 	CanWrite bool
+}
+
+// caseFilter is the view-model of the case list's filter form: each
+// select's choices with the chosen one marked, so the template calls no
+// function per choice.
+type caseFilter struct {
+	Q      caseQuery
+	Payers []option
+	Phases []option
+	States []option
+}
+
+// option is one choice of a filter's select.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// caseListing is a filtered list of cases, in order, and its form.
+type caseListing struct {
+	rows []*caseRow
+	form template.HTML
 }
 
 // caseQuery is the case list's filter.
@@ -199,9 +260,14 @@ func (q caseQuery) values(page int) string {
 	if page > 1 {
 		v.Set("page", strconv.Itoa(page))
 	}
+	if len(v) == 0 {
+		return "/cases"
+	}
 	return "/cases?" + v.Encode()
 }
 
+// pageSize is how many cases a page of the list shows: a screen or two,
+// not a 10,000-row table for the browser to lay out.
 const pageSize = 50
 
 func (s *Server) caseList(w http.ResponseWriter, r *http.Request) error {
@@ -216,15 +282,80 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request) error {
 	if err := s.audit(r, ketacover.AuditCaseList, "", ""); err != nil {
 		return err
 	}
-	var rows []*caseRow
-	for _, c := range b.cases {
-		if q.match(c, b.day) {
-			rows = append(rows, c)
+	l, err := s.listing(b, q)
+	if err != nil {
+		return err
+	}
+	p := casesPage{Q: q, Form: l.form, Total: len(l.rows), Page: q.Page, CanWrite: userOf(r.Context()).Role.CanWrite()}
+	p.Pages = max(1, (len(l.rows)+pageSize-1)/pageSize)
+	start := (q.Page - 1) * pageSize
+	if start < len(l.rows) {
+		for _, c := range l.rows[start:min(len(l.rows), start+pageSize)] {
+			h, err := s.listRow(c)
+			if err != nil {
+				return err
+			}
+			p.Rows = append(p.Rows, h)
 		}
 	}
+	if q.Page > 1 {
+		p.First, p.Prev = q.values(1), q.values(min(q.Page-1, p.Pages))
+	}
+	if q.Page < p.Pages {
+		p.Next, p.Last = q.values(q.Page+1), q.values(p.Pages)
+	}
+	return s.render(w, r, http.StatusOK, "cases", "Cases", "cases", p)
+}
+
+// listing returns the cases q selects, in its order, all pages of them,
+// with the filter form as q sets it. It is kept with the board, so the
+// next page, or the same list for another user, costs nothing more.
+func (s *Server) listing(b *board, q caseQuery) (*caseListing, error) {
+	q.Page = 1
+	key := q.values(1)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if l, ok := b.lists[key]; ok {
+		return l, nil
+	}
+	src := b.cases
 	if q.Sort == "due" {
-		rows = slices.Clone(rows)
-		slices.SortStableFunc(rows, func(x, y *caseRow) int {
+		src = b.dueOrder()
+	}
+	l := &caseListing{}
+	for _, c := range src {
+		if q.match(c, b.day) {
+			l.rows = append(l.rows, c)
+		}
+	}
+	f := caseFilter{Q: q, Payers: make([]option, len(b.payers)), Phases: make([]option, len(phases)), States: make([]option, len(states))}
+	for i, x := range b.payers {
+		f.Payers[i] = option{x, x, x == q.Payer}
+	}
+	for i, x := range phases {
+		f.Phases[i] = option{string(x), string(x), string(x) == q.Phase}
+	}
+	for i, x := range states {
+		f.States[i] = option{x.Code, x.Name, x.Code == q.State}
+	}
+	var err error
+	if l.form, err = s.fragment("cases", "casefilter", f); err != nil || !s.keepFragments() {
+		return l, err
+	}
+	if b.lists == nil || len(b.lists) >= maxKept {
+		b.lists = map[string]*caseListing{}
+	}
+	b.lists[key] = l
+	return l, nil
+}
+
+// dueOrder returns every case by its next deadline, soonest first, the
+// cases without one last, newest first among equals. It is sorted once per
+// board; b.mu must be held.
+func (b *board) dueOrder() []*caseRow {
+	if b.byDue == nil {
+		b.byDue = slices.Clone(b.cases)
+		slices.SortStableFunc(b.byDue, func(x, y *caseRow) int {
 			switch {
 			case x.Next == nil && y.Next == nil:
 				return 0
@@ -236,19 +367,23 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request) error {
 			return x.Next.Due.Compare(y.Next.Due)
 		})
 	}
-	p := casesPage{Q: q, Total: len(rows), Page: q.Page, Payers: b.payers, Phases: phases, States: states, Day: b.day, CanWrite: userOf(r.Context()).Role.CanWrite()}
-	p.Pages = max(1, (len(rows)+pageSize-1)/pageSize)
-	start := (q.Page - 1) * pageSize
-	if start < len(rows) {
-		p.Rows = rows[start:min(len(rows), start+pageSize)]
+	return b.byDue
+}
+
+// listRow returns a case as a row of the case list. A row changes only
+// with the board, so it is rendered on first use and kept with it.
+func (s *Server) listRow(c *caseRow) (template.HTML, error) {
+	if h := c.row.Load(); h != nil {
+		return *h, nil
 	}
-	if q.Page > 1 {
-		p.Prev = q.values(q.Page - 1)
+	h, err := s.fragment("cases", "caserow", c)
+	if err != nil {
+		return "", err
 	}
-	if q.Page < p.Pages {
-		p.Next = q.values(q.Page + 1)
+	if s.keepFragments() {
+		c.row.Store(&h)
 	}
-	return s.render(w, r, http.StatusOK, "cases", "Cases", "cases", p)
+	return h, nil
 }
 
 // casePage is the view-model of /cases/{id}.
@@ -400,20 +535,4 @@ func (s *Server) caseDocument(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeFile(w, f)
-}
-
-// today returns the Today view of the board, computed once per board and
-// range: it is the same for every user.
-func (b *board) today(s *Server, within int) todayPage {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if p, ok := b.todays[within]; ok {
-		return p
-	}
-	if b.todays == nil {
-		b.todays = map[int]todayPage{}
-	}
-	p := s.todayView(b, within)
-	b.todays[within] = p
-	return p
 }

@@ -3,18 +3,24 @@ package web
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/storetest"
 	"github.com/ketacover/ketacover/storetest/storedb"
 )
 
@@ -481,5 +487,125 @@ func TestWorkbenchFlow(t *testing.T) {
 	}
 	if res, _ := b.req(t, "GET", "/calendar/not-the-secret.ics", nil, nil, nil); res.StatusCode != 404 {
 		t.Errorf("a wrong calendar secret: %s", res.Status)
+	}
+}
+
+// TestCaseListPages: the list shows pageSize cases a page, newest first or
+// by next deadline, with links to the other pages that keep the filters;
+// a case written after a page was seen shows on the next request.
+func TestCaseListPages(t *testing.T) {
+	b := newBench(t, nil)
+	for i := range 120 {
+		c := storetest.SampleCase(i)
+		c.ID = fmt.Sprintf("P-%03d", i)
+		storetest.MustCreate(t, b.db, c)
+		if i%3 != 0 { // requested: a decision is due
+			for _, e := range storetest.SampleEvents(c.ID, i, 2) {
+				storetest.MustAppend(t, b.db, &e)
+			}
+		}
+	}
+	c := b.login(t, "staff")
+	rows := func(page string) []string {
+		t.Helper()
+		var ids []string
+		for rest := page; ; {
+			i := strings.Index(rest, `<td><a href="/cases/`)
+			if i < 0 {
+				return ids
+			}
+			rest = rest[i+len(`<td><a href="/cases/`):]
+			ids = append(ids, rest[:strings.IndexByte(rest, '"')])
+		}
+	}
+	links := func(page string) map[string]string {
+		t.Helper()
+		out := map[string]string{}
+		for _, rel := range []string{"first", "prev", "next", "last"} {
+			if m := regexp.MustCompile(`href="([^"]*)" rel="` + rel + `"`).FindStringSubmatch(page); m != nil {
+				out[rel] = html.UnescapeString(m[1])
+			}
+		}
+		return out
+	}
+
+	_, p1 := b.req(t, "GET", "/cases", c, nil, nil)
+	if got := rows(p1); len(got) != 50 || got[0] != "P-119" || got[49] != "P-070" {
+		t.Errorf("page 1: %d rows %v…, want 50 from P-119 to P-070", len(got), got[:min(3, len(got))])
+	}
+	if !strings.Contains(p1, "120 cases, page 1 of 3.") {
+		t.Errorf("page 1 lacks its count")
+	}
+	if diff := cmp.Diff(map[string]string{"next": "/cases?page=2", "last": "/cases?page=3"}, links(p1)); diff != "" {
+		t.Errorf("page 1 links (-want +got):\n%s", diff)
+	}
+	_, p3 := b.req(t, "GET", "/cases?page=3", c, nil, nil)
+	if got := rows(p3); len(got) != 20 || got[19] != "P-000" {
+		t.Errorf("page 3: %d rows, want the last 20 ending with P-000", len(got))
+	}
+	if diff := cmp.Diff(map[string]string{"first": "/cases", "prev": "/cases?page=2"}, links(p3)); diff != "" {
+		t.Errorf("page 3 links (-want +got):\n%s", diff)
+	}
+
+	// Filtered and sorted: the links keep the filter and the order.
+	_, f1 := b.req(t, "GET", "/cases?payer=Aetna&sort=due", c, nil, nil)
+	if !strings.Contains(f1, "24 cases.") || len(rows(f1)) != 24 {
+		t.Errorf("Aetna's cases: %d rows, want 24 on one page", len(rows(f1)))
+	}
+	_, f1 = b.req(t, "GET", "/cases?therapy=esketamine&sort=due", c, nil, nil)
+	if diff := cmp.Diff(map[string]string{"next": "/cases?page=2&sort=due&therapy=esketamine", "last": "/cases?page=2&sort=due&therapy=esketamine"}, links(f1)); diff != "" {
+		t.Errorf("esketamine's page 1 links (-want +got):\n%s", diff)
+	}
+	_, f2 := b.req(t, "GET", "/cases?therapy=esketamine&sort=due&page=2", c, nil, nil)
+	if diff := cmp.Diff(map[string]string{"first": "/cases?sort=due&therapy=esketamine", "prev": "/cases?sort=due&therapy=esketamine"}, links(f2)); diff != "" {
+		t.Errorf("esketamine's page 2 links (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(f2, "90 cases, page 2 of 2.") || !strings.Contains(f2, `<option value="esketamine" selected>`) || !strings.Contains(f2, `<option value="due" selected>`) {
+		t.Errorf("esketamine's page 2 does not show the filter it applies and its count")
+	}
+	// By next deadline, the whole list is in order of its dates, the
+	// cases with no clock running last.
+	var dues []string
+	for p := 1; p <= 3; p++ {
+		_, pg := b.req(t, "GET", fmt.Sprintf("/cases?sort=due&page=%d", p), c, nil, nil)
+		for _, m := range regexp.MustCompile(`<td>(?:<span class="nowrap">(\d{4}-\d\d-\d\d)</span>.*?|(—))</td>\n</tr>`).FindAllStringSubmatch(pg, -1) {
+			dues = append(dues, m[1]+m[2])
+		}
+	}
+	undated := slices.Index(dues, "—")
+	if len(dues) != 120 || undated < 50 || !slices.IsSorted(dues[:undated]) || slices.ContainsFunc(dues[undated:], func(d string) bool { return d != "—" }) {
+		t.Errorf("by next deadline, the %d rows' dates are %v; want 120, the dates in order and then the cases without one", len(dues), dues)
+	}
+
+	// A new case shows at once: the store's revision moved, so the lists
+	// kept with the old board are gone.
+	b.newCase(t, c, "P-NEW")
+	_, p1 = b.req(t, "GET", "/cases", c, nil, nil)
+	if got := rows(p1); got[0] != "P-NEW" || !strings.Contains(p1, "121 cases, page 1 of 3.") {
+		t.Errorf("after a new case, page 1 starts %v", got[:1])
+	}
+}
+
+// TestTodayKeptPerBoardAndRole: Today's body is rendered once per board
+// for each role, so a reader never sees a staff member's buttons, and a
+// denial recorded after Today was seen shows on the next request.
+func TestTodayKeptPerBoardAndRole(t *testing.T) {
+	b := newBench(t, nil)
+	staff, reader := b.login(t, "staff"), b.login(t, "reader")
+	b.newCase(t, staff, "ACCT-5")
+	_, page := b.req(t, "GET", "/today", staff, nil, nil)
+	if !strings.Contains(page, `href="/cases/new"`) || !strings.Contains(page, "No denial is waiting for an appeal.") {
+		t.Errorf("staff's Today lacks the new-case button or the empty denials list")
+	}
+	_, page = b.req(t, "GET", "/today", reader, nil, nil)
+	if strings.Contains(page, `href="/cases/new"`) || strings.Contains(page, `href="/era"`) {
+		t.Errorf("the reader's Today offers changes a reader cannot make")
+	}
+	b.event(t, staff, "ACCT-5", url.Values{"kind": {"pa-submitted"}, "date": {"2026-11-20"}}, http.StatusSeeOther)
+	b.event(t, staff, "ACCT-5", url.Values{"kind": {"pa-denied"}, "date": {"2026-11-24"}}, http.StatusSeeOther)
+	for _, c := range []*http.Cookie{reader, staff} {
+		if _, page := b.req(t, "GET", "/today", c, nil, nil); !strings.Contains(page, `<a href="/cases/ACCT-5">ACCT-5</a> <span class="muted">Ana Ruiz</span></td><td>Example Health Plan</td><td class="nowrap">2026-11-24</td>`) {
+			t.Errorf("Today after the denial lacks it")
+		}
 	}
 }
