@@ -56,6 +56,9 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := auditCLI(ctx, e, s, "", ketacover.AuditLogView, *caseID, *user); err != nil {
+		return err
+	}
 	if *asJSON {
 		if es == nil {
 			es = []ketacover.AuditEntry{}
@@ -72,4 +75,21 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.At.UTC().Format("2006-01-02 15:04:05"), a.Actor, a.Action, dashIfEmpty(a.CaseID), dashIfEmpty(a.Detail), a.Remote)
 	}
 	return tw.Flush()
+}
+
+// auditCLI appends what a command did with stored cases to the audit
+// trail, as the workbench does for its pages: the command line reaches
+// the same health information, so its views and changes are recorded
+// too, with "cli" as where they came from. A store without an audit
+// trail records nothing.
+func auditCLI(ctx context.Context, e *env, s ketacover.Store, who, action, caseID, detail string) error {
+	al, ok := s.(ketacover.AuditLog)
+	if !ok {
+		return nil
+	}
+	err := al.RecordAudit(ctx, []ketacover.AuditEntry{{At: e.now(), Actor: actor(e, who), Action: action, CaseID: caseID, Detail: detail, Remote: "cli"}})
+	if err != nil {
+		return fmt.Errorf("audit trail: %w", err)
+	}
+	return nil
 }

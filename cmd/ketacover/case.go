@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -101,6 +102,9 @@ func caseNew(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := auditCLI(ctx, e, s, *who, ketacover.AuditCaseCreate, sc.ID, ""); err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "stored case %s: %s\n", sc.ID, caseTitle(&sc.Case))
 	fmt.Fprintf(e.stdout, "next: ketacover check %s   (judge it against the payer's policy)\n", pos[0])
 	fmt.Fprintf(e.stdout, "      ketacover case event %s pa-submitted --method portal   (record the request)\n", sc.ID)
@@ -162,6 +166,9 @@ func caseList(ctx context.Context, e *env, args []string) error {
 	defer s.Close()
 	cases, err := s.Cases(ctx, f)
 	if err != nil {
+		return err
+	}
+	if err := auditCLI(ctx, e, s, "", ketacover.AuditCaseList, "", ""); err != nil {
 		return err
 	}
 	book, err := deadline.Default()
@@ -248,6 +255,9 @@ func caseShow(ctx context.Context, e *env, args []string) error {
 	}
 	events, err := s.Events(ctx, sc.ID)
 	if err != nil {
+		return err
+	}
+	if err := auditCLI(ctx, e, s, "", ketacover.AuditCaseView, sc.ID, ""); err != nil {
 		return err
 	}
 	book, err := deadline.Default()
@@ -449,6 +459,14 @@ func caseEvent(ctx context.Context, e *env, args []string) error {
 	}
 	defer s.Close()
 	if err := s.Append(ctx, ev, func(prior []ketacover.Event) error { return timeline.Check(prior, ev) }); err != nil {
+		if ketacover.ErrorCode(err) != ketacover.ENOTFOUND {
+			if aerr := auditCLI(ctx, e, s, *who, ketacover.AuditEventRefused, ev.CaseID, string(ev.Kind)); aerr != nil {
+				return errors.Join(err, aerr)
+			}
+		}
+		return err
+	}
+	if err := auditCLI(ctx, e, s, *who, ketacover.AuditEventAppend, ev.CaseID, fmt.Sprintf("%s #%d", ev.Kind, ev.Seq)); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "recorded %s on %s for case %s (event %d)\n", ev.Kind, ev.Date, ev.CaseID, ev.Seq)

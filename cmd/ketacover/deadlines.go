@@ -69,6 +69,9 @@ func runDeadlines(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := auditCLI(ctx, e, s, "", ketacover.AuditDeadlines, "", ""); err != nil {
+		return err
+	}
 	switch {
 	case *ics:
 		cal := tracking.Calendar(ds, e.now())

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/denial"
+	"github.com/ketacover/ketacover/tracking"
 	"github.com/ketacover/ketacover/x12"
 )
 
@@ -301,18 +302,9 @@ func writeRemittanceTotals(w io.Writer, rm *x12.Remittance) {
 	fmt.Fprintf(w, "  %d claim(s), paid %s\n\n", rm.Claims, money(rm.TotalPaid))
 }
 
-// money formats cents as dollars: 118000 -> $1,180.00, -450 -> -$4.50.
-func money(c int64) string {
-	sign := ""
-	if c < 0 {
-		sign, c = "-", -c
-	}
-	d := fmt.Sprint(c / 100)
-	for i := len(d) - 3; i > 0; i -= 3 {
-		d = d[:i] + "," + d[i:]
-	}
-	return fmt.Sprintf("%s$%s.%02d", sign, d, c%100)
-}
+// money formats cents as dollars: 118000 -> $1,180.00, -450 -> -$4.50,
+// as the import's messages do.
+func money(c int64) string { return tracking.Money(c) }
 
 // signed formats cents with an explicit sign: +$4.50, -$12.00.
 func signed(c int64) string {

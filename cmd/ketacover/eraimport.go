@@ -68,6 +68,9 @@ func runEraImport(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	reportEraImport(e, name, im)
+	if aerr := auditERAImport(ctx, e, s, im); aerr != nil {
+		return errors.Join(err, aerr)
+	}
 	if err != nil {
 		return err
 	}
@@ -116,4 +119,23 @@ func eraDeadlines(ctx context.Context, e *env, s ketacover.Store, im *tracking.I
 	}
 	_, err = fmt.Fprint(e.stdout, b.String())
 	return err
+}
+
+// auditERAImport records what an import did: one entry per event it
+// appended to a case and one for the import, as the workbench's upload
+// does.
+func auditERAImport(ctx context.Context, e *env, s ketacover.Store, im *tracking.Import) error {
+	if im == nil {
+		return nil
+	}
+	for _, o := range im.Outcomes {
+		if o.CaseID == "" || o.Event == nil || o.Refused != "" {
+			continue
+		}
+		if err := auditCLI(ctx, e, s, "", ketacover.AuditEventAppend, o.CaseID, fmt.Sprintf("%s #%d from an 835", o.Event.Kind, o.Event.Seq)); err != nil {
+			return err
+		}
+	}
+	rec, ref, un := im.Counts()
+	return auditCLI(ctx, e, s, "", ketacover.AuditERAImport, "", fmt.Sprintf("%d recorded, %d not recorded, %d unmatched", rec, ref, un))
 }

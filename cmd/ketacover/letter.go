@@ -139,6 +139,9 @@ func letterCase(ctx context.Context, e *env, arg, db string) (*ketacover.Case, [
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := auditCLI(ctx, e, s, "", ketacover.AuditDocument, sc.ID, "letter"); err != nil {
+		return nil, nil, err
+	}
 	return &sc.Case, events, nil
 }
 

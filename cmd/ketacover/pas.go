@@ -121,6 +121,9 @@ func loadCase(ctx context.Context, e *env, arg, db string) (*ketacover.Case, err
 	if err != nil {
 		return nil, err
 	}
+	if err := auditCLI(ctx, e, s, "", ketacover.AuditCaseView, sc.ID, "pas build"); err != nil {
+		return nil, err
+	}
 	c := sc.Case
 	if c.ID == "" {
 		c.ID = sc.ID
@@ -242,9 +245,15 @@ func recordDecision(ctx context.Context, e *env, db, caseID, who string, d *fhir
 		if err := s.Append(ctx, sub, func(prior []ketacover.Event) error { return timeline.Check(prior, sub) }); err != nil {
 			return err
 		}
+		if err := auditCLI(ctx, e, s, who, ketacover.AuditEventAppend, caseID, fmt.Sprintf("%s #%d from a PAS response", sub.Kind, sub.Seq)); err != nil {
+			return err
+		}
 		fmt.Fprintf(e.stdout, "recorded pa-submitted on %s for case %s (event %d)\n", sub.Date, caseID, sub.Seq)
 	}
 	if err := s.Append(ctx, &ev, func(prior []ketacover.Event) error { return timeline.Check(prior, &ev) }); err != nil {
+		return err
+	}
+	if err := auditCLI(ctx, e, s, who, ketacover.AuditEventAppend, caseID, fmt.Sprintf("%s #%d from a PAS response", ev.Kind, ev.Seq)); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "recorded %s on %s for case %s (event %d)\n", ev.Kind, ev.Date, caseID, ev.Seq)
