@@ -27,6 +27,22 @@ import (
 // unique indexes) so that each row is read once and memory holds one
 // timeline at a time.
 func (d *DB) Timelines(ctx context.Context, fn func(*ketacover.StoredCase, []ketacover.Event) error) error {
+	return d.walk(ctx, false, fn)
+}
+
+// ScanTimelines is Timelines for a caller that keeps nothing it is given:
+// the case and the events passed to fn are overwritten by the next call,
+// as bufio.Scanner's Bytes are (the strings in them stay valid; they are
+// never reused). A walk over 10,000 cases then allocates no case or event
+// memory: Timelines must hand out about 24 MB of fresh cases and events
+// (a StoredCase is over a kilobyte) for callers that keep them, and
+// allocating, clearing and collecting that was most of the cost of a
+// deadline listing. It reads the same snapshot the same way.
+func (d *DB) ScanTimelines(ctx context.Context, fn func(*ketacover.StoredCase, []ketacover.Event) error) error {
+	return d.walk(ctx, true, fn)
+}
+
+func (d *DB) walk(ctx context.Context, reuse bool, fn func(*ketacover.StoredCase, []ketacover.Event) error) error {
 	conn, err := d.db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("timelines: %w", err)
@@ -41,7 +57,7 @@ func (d *DB) Timelines(ctx context.Context, fn func(*ketacover.StoredCase, []ket
 			return err
 		}
 		defer c.Exec(`ROLLBACK`) // read only: nothing to keep
-		fnErr = walkTimelines(c, fn)
+		fnErr = walkTimelines(c, reuse, fn)
 		return nil
 	})
 	if err != nil {
@@ -53,7 +69,7 @@ func (d *DB) Timelines(ctx context.Context, fn func(*ketacover.StoredCase, []ket
 // summaryColumns are the columns walkTimelines reads for a case, in order.
 const summaryColumns = `id, created, actor, patient_name, patient_state, payer, plan_type, plan_state, network, benefit, therapy, indication`
 
-func walkTimelines(c *sqlite3.Conn, fn func(*ketacover.StoredCase, []ketacover.Event) error) error {
+func walkTimelines(c *sqlite3.Conn, reuse bool, fn func(*ketacover.StoredCase, []ketacover.Event) error) error {
 	cases, _, err := c.Prepare(`SELECT ` + summaryColumns + ` FROM cases ORDER BY id`)
 	if err != nil {
 		return fmt.Errorf("timelines: %w", err)
@@ -68,7 +84,8 @@ func walkTimelines(c *sqlite3.Conn, fn func(*ketacover.StoredCase, []ketacover.E
 	// Cases and events are carved out of slabs: a few large allocations
 	// instead of one per case and per timeline. Each timeline handed to fn
 	// is capped (s[i:j:j]), so an append by fn copies rather than
-	// overwriting the next case's events.
+	// overwriting the next case's events. With reuse, one case and one
+	// event buffer serve every timeline.
 	const slab = 1024
 	var (
 		in      interner
@@ -76,12 +93,23 @@ func walkTimelines(c *sqlite3.Conn, fn func(*ketacover.StoredCase, []ketacover.E
 		evs     = make([]ketacover.Event, 0, 4*slab)
 		hasNext = events.Step()
 	)
+	if reuse {
+		scs = make([]ketacover.StoredCase, 1)
+		evs = make([]ketacover.Event, 0, 16)
+	}
 	for cases.Step() {
-		if len(scs) == 0 {
-			scs = make([]ketacover.StoredCase, slab)
+		var sc *ketacover.StoredCase
+		if reuse {
+			sc = &scs[0]
+			*sc = ketacover.StoredCase{} // fn may have written to it
+			evs = evs[:0]
+		} else {
+			if len(scs) == 0 {
+				scs = make([]ketacover.StoredCase, slab)
+			}
+			sc = &scs[0]
+			scs = scs[1:]
 		}
-		sc := &scs[0]
-		scs = scs[1:]
 		sc.ID = cases.ColumnText(0)
 		sc.Created = time.UnixMicro(cases.ColumnInt64(1)).UTC()
 		sc.Actor = in.str(cases.ColumnRawText(2))
@@ -104,7 +132,7 @@ func walkTimelines(c *sqlite3.Conn, fn func(*ketacover.StoredCase, []ketacover.E
 				break
 			}
 			if string(cid) == sc.ID {
-				if len(evs) == cap(evs) { // full: this timeline moves to a new slab
+				if len(evs) == cap(evs) && !reuse { // full: this timeline moves to a new slab
 					n := make([]ketacover.Event, len(evs)-first, max(4*slab, 2*(len(evs)-first)))
 					copy(n, evs[first:])
 					evs, first = n, 0

@@ -3,6 +3,7 @@ package timeline
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/deadline"
@@ -24,7 +25,12 @@ var DefaultReminders = Reminders{SessionsLeft: 2, DaysLeft: 14}
 // open) come back as notes. Overdue clocks are included; the caller
 // compares Due with today.
 func Open(c *ketacover.StoredCase, s State, book *deadline.Book, today ketacover.Date, rem Reminders) ([]ketacover.Deadline, []string) {
-	return open(c, s, book, today, rem)
+	o := opener{book: book, today: today, rem: rem, notes: []string{}}
+	o.open(c, s)
+	if len(o.notes) == 0 {
+		o.notes = nil
+	}
+	return o.out, o.notes
 }
 
 // clocks computes deadlines: a *deadline.Book, or a memo in front of one.
@@ -63,8 +69,24 @@ func (m *memo) Deadlines(q deadline.Query, a deadline.Anchor) ([]deadline.Due, d
 	return dues, match, err
 }
 
-func open(c *ketacover.StoredCase, s State, book clocks, today ketacover.Date, rem Reminders) ([]ketacover.Deadline, []string) {
-	o := opener{c: c, book: book, noted: map[string]bool{}}
+// opener computes the clocks of one case after another into out. notes,
+// when not nil, collects what the book could not settle (Agenda does not
+// show them, so it leaves notes nil and spends nothing on them).
+type opener struct {
+	book   clocks
+	today  ketacover.Date
+	rem    Reminders
+	within int // when positive, drop deadlines due more than this many days after today
+
+	c     *ketacover.StoredCase
+	q     deadline.Query
+	out   []ketacover.Deadline
+	notes []string
+}
+
+func (o *opener) open(c *ketacover.StoredCase, s State) {
+	o.c = c
+	first := len(o.out)
 	plan := c.Case.Plan
 	state := plan.State
 	if state == "" {
@@ -115,18 +137,18 @@ func open(c *ketacover.StoredCase, s State, book clocks, today ketacover.Date, r
 		}
 	}
 	if a := s.Authorization; a != nil && s.Phase == PhaseAuthorized {
-		o.reauthorization(a, today, rem)
+		o.reauthorization(a, o.today, o.rem)
 	}
-	return o.out, o.notes
-}
-
-type opener struct {
-	c     *ketacover.StoredCase
-	book  clocks
-	q     deadline.Query
-	out   []ketacover.Deadline
-	notes []string
-	noted map[string]bool
+	if o.within > 0 {
+		kept := o.out[:first]
+		for _, d := range o.out[first:] {
+			if o.today.DaysUntil(d.Due) <= o.within {
+				kept = append(kept, d)
+			}
+		}
+		clear(o.out[len(kept):]) // drop the strings of those left out
+		o.out = kept
+	}
 }
 
 func trackOf(e *ketacover.Event) deadline.Track {
@@ -156,7 +178,7 @@ func (o *opener) compute(step deadline.Step, track deadline.Track, trigger *keta
 	q.Step, q.Track, q.On = step, track, trigger.Date
 	dues, m, err := o.book.Deadlines(q, a)
 	if err != nil {
-		if noteMissing {
+		if noteMissing && o.notes != nil {
 			var ke *ketacover.Error
 			if errors.As(err, &ke) {
 				o.notes = append(o.notes, fmt.Sprintf("%s: %s", step.Label(), ke.Message))
@@ -166,23 +188,30 @@ func (o *opener) compute(step deadline.Step, track deadline.Track, trigger *keta
 		}
 		return
 	}
-	conditions := map[string]string{}
-	for _, r := range m.Rules {
-		if r.Condition != "" {
-			conditions[r.ID] = r.Condition
-		}
-	}
-	for _, n := range m.Notes {
-		if !o.noted[n] {
-			o.noted[n] = true
-			o.notes = append(o.notes, n)
+	if o.notes != nil {
+		for _, n := range m.Notes {
+			if !slices.Contains(o.notes, n) {
+				o.notes = append(o.notes, n)
+			}
 		}
 	}
 	for _, d := range dues {
 		dl := convert(o.c.ID, trigger.Kind, d)
-		dl.Condition = conditions[d.RuleID]
+		dl.Condition = condition(m.Rules, d.RuleID)
 		o.out = append(o.out, dl)
 	}
+}
+
+// condition is the condition of the rule with the given ID (the last one,
+// should two match: as a map filled in order would keep).
+func condition(rules []deadline.Rule, id string) string {
+	c := ""
+	for i := range rules {
+		if r := &rules[i]; r.ID == id && r.Condition != "" {
+			c = r.Condition
+		}
+	}
+	return c
 }
 
 func convert(caseID string, trigger ketacover.EventKind, d deadline.Due) ketacover.Deadline {
