@@ -108,3 +108,19 @@ func BenchmarkCheckEveryPayer(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNewFacts builds the facts of one case: the part of a check
+// that does not depend on the policies.
+func BenchmarkNewFacts(b *testing.B) {
+	c, err := casefile.Parse("bench.yaml", []byte(benchCase))
+	if err != nil {
+		b.Fatal(err)
+	}
+	asOf := ketacover.MustDate("2026-11-27")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := policy.NewFacts(c, asOf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

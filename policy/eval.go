@@ -22,9 +22,10 @@ func (l *Library) Check(f *Facts, payer string) []ketacover.Determination {
 		payer = c.Plan.Payer
 	}
 	var out []ketacover.Determination
-	var partial []string // payer policies that exist but do not cover this indication
+	var partial []string   // payer policies that exist but do not cover this indication
+	key := payerKey(payer) // once, not once per policy
 	for _, p := range l.policies {
-		if p.Reference || !p.governs(c, payer) {
+		if p.Reference || !p.governs(c, key) {
 			continue
 		}
 		v, ok := p.Version(f.AsOf)
@@ -60,9 +61,10 @@ func rank(o ketacover.Outcome) int {
 	return 4
 }
 
-// governs reports whether p applies to the case for the payer named.
-func (p *Compiled) governs(c *ketacover.Case, payer string) bool {
-	if p.Therapy != c.Therapy.Drug || !p.PaidBy(payer) {
+// governs reports whether p applies to the case for the payer whose
+// payerKey is key.
+func (p *Compiled) governs(c *ketacover.Case, key string) bool {
+	if p.Therapy != c.Therapy.Drug || !p.payers[key] {
 		return false
 	}
 	a := p.AppliesTo
@@ -100,8 +102,11 @@ func (p *Compiled) PaidBy(payer string) bool { return p.payers[payerKey(payer)] 
 // spacing do not matter ("Blue Cross NC" = "blue-cross nc").
 func payerKey(s string) string {
 	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+	b.Grow(len(s))
+	for _, r := range s {
+		// unicode.ToLower rune by rune is what strings.ToLower does,
+		// without the copy.
+		if r = unicode.ToLower(r); unicode.IsLetter(r) || unicode.IsDigit(r) {
 			b.WriteRune(r)
 		}
 	}
