@@ -29,7 +29,7 @@ func Agenda(ctx context.Context, s ketacover.Store, book *deadline.Book, today k
 	// once into the result.
 	const chunk = 1024
 	var (
-		o     = opener{book: newMemo(book), today: today, rem: rem, within: within}
+		o     = opener{book: newMemo(bookClocks{book}), today: today, rem: rem, within: within}
 		full  [][]ketacover.Deadline
 		count int
 	)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/deadline"
@@ -25,7 +26,7 @@ var DefaultReminders = Reminders{SessionsLeft: 2, DaysLeft: 14}
 // open) come back as notes. Overdue clocks are included; the caller
 // compares Due with today.
 func Open(c *ketacover.StoredCase, s State, book *deadline.Book, today ketacover.Date, rem Reminders) ([]ketacover.Deadline, []string) {
-	o := opener{book: book, today: today, rem: rem, notes: []string{}}
+	o := opener{book: bookClocks{book}, today: today, rem: rem, notes: []string{}}
 	o.open(c, s)
 	if len(o.notes) == 0 {
 		o.notes = nil
@@ -33,17 +34,37 @@ func Open(c *ketacover.StoredCase, s State, book *deadline.Book, today ketacover
 	return o.out, o.notes
 }
 
-// clocks computes deadlines: a *deadline.Book, or a memo in front of one.
+// clocks computes the deadlines of a query and anchor, as ketacover
+// Deadlines still to be given their case and trigger, with the notes of the
+// rules' match: a bookClocks, or a memo in front of one.
 type clocks interface {
-	Deadlines(deadline.Query, deadline.Anchor) ([]deadline.Due, deadline.Match, error)
+	deadlines(deadline.Query, deadline.Anchor) ([]ketacover.Deadline, []string, error)
+}
+
+// bookClocks computes deadlines with a book.
+type bookClocks struct{ book *deadline.Book }
+
+func (b bookClocks) deadlines(q deadline.Query, a deadline.Anchor) ([]ketacover.Deadline, []string, error) {
+	dues, m, err := b.book.Deadlines(q, a)
+	if err != nil {
+		return nil, nil, err
+	}
+	ds := make([]ketacover.Deadline, len(dues))
+	for i, d := range dues {
+		ds[i] = convert(d)
+		ds[i].Condition = condition(m.Rules, d.RuleID)
+	}
+	return ds, m.Notes, nil
 }
 
 // memo remembers the deadlines of each query and anchor. Across thousands
 // of cases the same plan type, step and notice date recur, and the rules
-// are pure functions of them.
+// are pure functions of them. It lives for one listing: the deadlines it
+// hands out share their Flags and Also (full slices, so that an append
+// copies), as they share their strings.
 type memo struct {
-	book clocks
-	seen map[memoKey]memoResult
+	clocks clocks
+	seen   map[memoKey]memoResult
 }
 
 type memoKey struct {
@@ -52,21 +73,21 @@ type memoKey struct {
 }
 
 type memoResult struct {
-	dues  []deadline.Due
-	match deadline.Match
+	ds    []ketacover.Deadline
+	notes []string
 	err   error
 }
 
-func newMemo(b clocks) *memo { return &memo{book: b, seen: map[memoKey]memoResult{}} }
+func newMemo(c clocks) *memo { return &memo{clocks: c, seen: map[memoKey]memoResult{}} }
 
-func (m *memo) Deadlines(q deadline.Query, a deadline.Anchor) ([]deadline.Due, deadline.Match, error) {
+func (m *memo) deadlines(q deadline.Query, a deadline.Anchor) ([]ketacover.Deadline, []string, error) {
 	k := memoKey{q, a}
 	if r, ok := m.seen[k]; ok {
-		return r.dues, r.match, r.err
+		return r.ds, r.notes, r.err
 	}
-	dues, match, err := m.book.Deadlines(q, a)
-	m.seen[k] = memoResult{dues, match, err}
-	return dues, match, err
+	ds, notes, err := m.clocks.deadlines(q, a)
+	m.seen[k] = memoResult{ds, notes, err}
+	return ds, notes, err
 }
 
 // opener computes the clocks of one case after another into out. notes,
@@ -176,7 +197,7 @@ func (o *opener) addIfAny(step deadline.Step, track deadline.Track, trigger *ket
 func (o *opener) compute(step deadline.Step, track deadline.Track, trigger *ketacover.Event, a deadline.Anchor, noteMissing bool) {
 	q := o.q
 	q.Step, q.Track, q.On = step, track, trigger.Date
-	dues, m, err := o.book.Deadlines(q, a)
+	ds, notes, err := o.book.deadlines(q, a)
 	if err != nil {
 		if noteMissing && o.notes != nil {
 			var ke *ketacover.Error
@@ -189,16 +210,15 @@ func (o *opener) compute(step deadline.Step, track deadline.Track, trigger *keta
 		return
 	}
 	if o.notes != nil {
-		for _, n := range m.Notes {
+		for _, n := range notes {
 			if !slices.Contains(o.notes, n) {
 				o.notes = append(o.notes, n)
 			}
 		}
 	}
-	for _, d := range dues {
-		dl := convert(o.c.ID, trigger.Kind, d)
-		dl.Condition = condition(m.Rules, d.RuleID)
-		o.out = append(o.out, dl)
+	for _, d := range ds {
+		d.CaseID, d.Trigger = o.c.ID, trigger.Kind
+		o.out = append(o.out, d)
 	}
 }
 
@@ -214,36 +234,55 @@ func condition(rules []deadline.Rule, id string) string {
 	return c
 }
 
-func convert(caseID string, trigger ketacover.EventKind, d deadline.Due) ketacover.Deadline {
+// convert turns a computed due date into a deadline without its case and
+// trigger. Its Flags and Also are exactly as long as their capacity.
+func convert(d deadline.Due) ketacover.Deadline {
 	out := ketacover.Deadline{
-		CaseID: caseID, Step: string(d.Step), Label: d.Step.Label(), Who: d.Who,
+		Step: string(d.Step), Label: d.Step.Label(), Who: d.Who,
 		Due: d.Date, At: d.At, Explanation: d.Explanation, Citation: d.Citation,
-		Source: d.Source, Open: d.Open, RuleID: d.RuleID, Trigger: trigger,
+		Source: d.Source, Open: d.Open, RuleID: d.RuleID,
 	}
-	for _, f := range d.Flags {
-		out.Flags = append(out.Flags, string(f))
+	if len(d.Flags) > 0 {
+		out.Flags = make([]string, len(d.Flags))
+		for i, f := range d.Flags {
+			out.Flags[i] = string(f)
+		}
 	}
-	for _, alt := range d.Also {
-		out.Also = append(out.Also, fmt.Sprintf("%s: %s", alt.Date, alt.Why))
+	if len(d.Also) > 0 {
+		out.Also = make([]string, len(d.Also))
+		for i, alt := range d.Also {
+			out.Also[i] = fmt.Sprintf("%s: %s", alt.Date, alt.Why)
+		}
 	}
 	return out
 }
 
 // reauthorization warns when an approval runs low on sessions or days.
+//
+// It builds its text by concatenation rather than fmt: a listing over
+// thousands of authorized cases writes one for each case running low.
 func (o *opener) reauthorization(a *Authorization, today ketacover.Date, rem Reminders) {
-	var why []string
+	var sessions, ends string
 	due := today
 	if left := a.Left(); left >= 0 && left < rem.SessionsLeft {
-		why = append(why, fmt.Sprintf("%d of %d authorized sessions left", max(left, 0), a.Units))
+		sessions = strconv.Itoa(max(left, 0)) + " of " + strconv.Itoa(a.Units) + " authorized sessions left"
 	}
 	if a.End != nil {
 		days := today.DaysUntil(*a.End)
 		if days <= rem.DaysLeft {
-			why = append(why, fmt.Sprintf("the authorization ends %s (%d days)", a.End, days))
+			ends = "the authorization ends " + a.End.String() + " (" + strconv.Itoa(days) + " days)"
 		}
 		due = *a.End
 	}
-	if len(why) == 0 {
+	var why string
+	switch {
+	case sessions != "" && ends != "":
+		why = sessions + " and " + ends
+	case sessions != "":
+		why = sessions
+	case ends != "":
+		why = ends
+	default:
 		return
 	}
 	ref := ""
@@ -253,16 +292,7 @@ func (o *opener) reauthorization(a *Authorization, today ketacover.Date, rem Rem
 	o.out = append(o.out, ketacover.Deadline{
 		CaseID: o.c.ID, Step: "reauthorization", Label: "request reauthorization", Who: deadline.WhoClaimant,
 		Due: due, Warning: true, Trigger: ketacover.EventPAApproved,
-		Explanation: fmt.Sprintf("Authorization%s: %s; submit the continuation request before it runs out.", ref, joinAnd(why)),
+		Explanation: "Authorization" + ref + ": " + why + "; submit the continuation request before it runs out.",
 	})
 }
 
-func joinAnd(s []string) string {
-	switch len(s) {
-	case 0:
-		return ""
-	case 1:
-		return s[0]
-	}
-	return s[0] + " and " + s[1]
-}
