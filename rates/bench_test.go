@@ -105,6 +105,30 @@ func BenchmarkScan(b *testing.B) {
 	}
 }
 
+// BenchmarkScanParquet is BenchmarkScan/plain/codes writing a real
+// Parquet file, as `ketacover rates scan -o x.parquet` does: with every
+// provider kept, the output side costs as much as the scan.
+func BenchmarkScanParquet(b *testing.B) {
+	path, size := benchFile(b, false)
+	b.SetBytes(size)
+	b.ResetTimer()
+	for range b.N {
+		dir := b.TempDir()
+		o, err := Create(filepath.Join(dir, "rates.parquet"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := ScanFiles(context.Background(), []string{path}, Options{Query: Query{Codes: ratesgen.KetamineCodes}, TempDir: dir}, o)
+		if err != nil || res[0].Err != nil {
+			b.Fatal(err, res[0].Err)
+		}
+		if err := o.Close(); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(res[0].Rows), "rows")
+	}
+}
+
 // BenchmarkGunzip is the decompression floor: the scanner's reading side
 // alone (klauspost/compress on its own goroutine), no parsing.
 func BenchmarkGunzip(b *testing.B) {

@@ -440,7 +440,14 @@ func (s *scanner) flush() error {
 	n := len(s.batch)
 	err := s.emit(s.batch)
 	// emit owns the batch now: no copy of the rows on their way out.
-	s.batch = make([]Rate, 0, batchSize)
+	// The next one is a batch emit's receiver has finished with, if one
+	// is waiting.
+	select {
+	case b := <-s.free: // never ready when free is nil
+		s.batch = b[:0]
+	default:
+		s.batch = make([]Rate, 0, batchSize)
+	}
 	if err != nil {
 		return fmt.Errorf("write rows: %w", err)
 	}

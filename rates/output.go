@@ -63,7 +63,7 @@ func Create(path string) (Output, error) {
 	case Parquet:
 		// Row groups of 32Ki rows: parquet-go buffers a whole row group in
 		// memory, and by default a file is one row group.
-		w := parquet.NewGenericWriter[Rate](tmp, parquet.Compression(&parquet.Zstd), parquet.MaxRowsPerRowGroup(1<<15))
+		w := parquet.NewGenericWriter[Rate](tmp, parquet.Compression(newZstdCodec()), parquet.MaxRowsPerRowGroup(1<<15))
 		return &parquetOut{tempFile: t, w: w}, nil
 	case CSV:
 		o := &csvOut{tempFile: t, w: csv.NewWriter(tmp)}

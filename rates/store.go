@@ -8,8 +8,11 @@ import (
 )
 
 // memBudget is how many bytes of kept provider groups stay in memory
-// before the store moves them to its file.
-const memBudget = 8 << 20
+// before the store moves them to its file. With no provider filter the
+// store takes every group of the file (hundreds of MB), so this is a
+// write buffer rather than a cache; with a filter, few groups pass and
+// they all stay in memory.
+const memBudget = 4 << 20
 
 // storeBudget is memBudget, lowered by tests to exercise the file.
 var storeBudget = memBudget
@@ -26,11 +29,17 @@ func (s span) n() int     { return int(s & (1<<spanLenBits - 1)) }
 
 // refStore holds the provider groups of provider_references by id. Only
 // the groups that pass the provider filter are kept, encoded compactly;
-// past memBudget they go to a temporary file read back with ReadAt. The
-// index costs about 20 bytes per group id in memory (16 in the map's
-// slot, plus its spare room).
+// past memBudget they go to a temporary file read back with ReadAt.
+//
+// Files number their groups 1, 2, 3, ... (the CMS examples, and every
+// payer file seen), so integer ids up to a few times the number of
+// groups index a slice: 8 bytes a group and no hashing. Other integers
+// go to a map (about 44 bytes a group in Go's maps, with their spare
+// room and growth), other text to a second map.
 type refStore struct {
 	dir     string
+	dense   [][]span // by integer id, in pages; 0 is absent (a record is never empty)
+	ndense  int      // ids in dense
 	ints    map[uint64]span
 	strs    map[string]span
 	mem     []byte // the log's tail, not yet written to f
@@ -63,13 +72,24 @@ func intID(id string) (uint64, bool) {
 	return v, err == nil
 }
 
-func (s *refStore) len() int { return len(s.ints) + len(s.strs) }
+func (s *refStore) len() int { return s.ndense + len(s.ints) + len(s.strs) }
 
 // put stores rec (a provider-reference record) under id. A later record
 // for the same id replaces the earlier.
 func (s *refStore) put(id string, rec []byte) error {
-	if s.mem == nil {
-		s.mem = make([]byte, 0, 1<<20)
+	need := len(s.mem) + len(rec)
+	if need > storeBudget && len(s.mem) > 0 {
+		if err := s.flush(); err != nil {
+			return err
+		}
+		need = len(rec)
+	}
+	if need > cap(s.mem) {
+		// Grow by doubling up to the budget, never past it (append's
+		// growth would overshoot it by up to a half).
+		m := make([]byte, len(s.mem), max(need, min(2*cap(s.mem), storeBudget), 64<<10))
+		copy(m, s.mem)
+		s.mem = m
 	}
 	off := s.memBase + int64(len(s.mem))
 	if len(rec) >= 1<<spanLenBits || off >= 1<<(64-spanLenBits) {
@@ -78,14 +98,52 @@ func (s *refStore) put(id string, rec []byte) error {
 	sp := span(off)<<spanLenBits | span(len(rec))
 	s.mem = append(s.mem, rec...)
 	if v, ok := intID(id); ok {
-		s.ints[v] = sp
+		if !s.putDense(v, sp) {
+			s.ints[v] = sp
+		}
 	} else {
 		s.strs[id] = sp
 	}
-	if len(s.mem) > storeBudget {
-		return s.flush()
-	}
 	return nil
+}
+
+// denseSlack is how far past twice the number of ids the slice may reach
+// for an id to go in it: small files with odd numbering still use it,
+// and its size stays within a few times the number of groups.
+const denseSlack = 1 << 16
+
+// densePage is how many ids one page of the slice holds (64 KiB): pages
+// are allocated as ids reach them, so the slice never has to be copied
+// to grow, and a gap in the numbering costs nothing.
+const densePage = 1 << 13
+
+// putDense records sp under v in the slice if v is small enough.
+func (s *refStore) putDense(v uint64, sp span) bool {
+	if v >= uint64(2*s.len()+denseSlack) {
+		return false
+	}
+	p := int(v / densePage)
+	for len(s.dense) <= p {
+		s.dense = append(s.dense, nil)
+	}
+	if s.dense[p] == nil {
+		s.dense[p] = make([]span, densePage)
+	}
+	if s.dense[p][v%densePage] == 0 {
+		s.ndense++
+	}
+	s.dense[p][v%densePage] = sp
+	return true
+}
+
+// getDense returns the span of v in the slice, if it is there.
+func (s *refStore) getDense(v uint64) (span, bool) {
+	p := v / densePage
+	if p >= uint64(len(s.dense)) || s.dense[p] == nil {
+		return 0, false
+	}
+	sp := s.dense[p][v%densePage]
+	return sp, sp != 0
 }
 
 func (s *refStore) flush() error {
@@ -109,7 +167,9 @@ func (s *refStore) get(id string) ([]byte, bool, error) {
 	var sp span
 	var ok bool
 	if v, isInt := intID(id); isInt {
-		sp, ok = s.ints[v]
+		if sp, ok = s.getDense(v); !ok {
+			sp, ok = s.ints[v]
+		}
 	} else {
 		sp, ok = s.strs[id]
 	}
