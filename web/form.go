@@ -1,9 +1,8 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
-	"html"
-	"html/template"
 	"net/url"
 	"regexp"
 	"sort"
@@ -164,7 +163,7 @@ func (f *checkForm) Hidden() [][2]string {
 // hidden calls fn with every answer to carry, in key order.
 func (f *checkForm) hidden(fn func(k, v string)) {
 	for _, k := range sortedKeys(f.vals) {
-		if k == "action" || !formKey.MatchString(k) || !f.shown(k) {
+		if k == "action" || !isFormKey(k) || !f.shown(k) {
 			continue
 		}
 		for _, v := range f.vals[k] {
@@ -175,20 +174,44 @@ func (f *checkForm) hidden(fn func(k, v string)) {
 	}
 }
 
-// HiddenHTML is Hidden as HTML hidden inputs, escaped here in one pass:
-// a result page carries dozens, and escaping each through the template
-// was most of the page's rendering time.
-func (f *checkForm) HiddenHTML() template.HTML {
-	var b strings.Builder
-	b.Grow(4096)
+// writeHidden writes Hidden as HTML hidden inputs to b, escaped here in
+// one pass: a result page carries dozens, and escaping each through the
+// template was most of the page's rendering time.
+func (f *checkForm) writeHidden(b *bytes.Buffer) {
 	f.hidden(func(k, v string) {
 		b.WriteString(`<input type="hidden" name="`)
-		b.WriteString(html.EscapeString(k))
+		escAttr(b, k)
 		b.WriteString(`" value="`)
-		b.WriteString(html.EscapeString(v))
+		escAttr(b, v)
 		b.WriteString("\">\n")
 	})
-	return template.HTML(b.String())
+}
+
+// escAttr writes s escaped as html.EscapeString escapes it, without the
+// copy.
+func escAttr(b *bytes.Buffer, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var r string
+		switch s[i] {
+		case '&':
+			r = "&amp;"
+		case '\'':
+			r = "&#39;"
+		case '<':
+			r = "&lt;"
+		case '>':
+			r = "&gt;"
+		case '"':
+			r = "&#34;"
+		default:
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(r)
+		last = i + 1
+	}
+	b.WriteString(s[last:])
 }
 
 // shown reports whether a row field belongs to a row the form shows
@@ -214,8 +237,36 @@ func (f *checkForm) shown(key string) bool {
 	return false
 }
 
-// formKey matches the field names the form uses.
-var formKey = regexp.MustCompile(`^[a-z0-9_]+(\.[0-9]{1,2}\.[a-z_]+)?$`)
+// isFormKey reports whether k is a name the form uses: lower-case
+// letters, digits and underscores, or a row field like trial.0.drug
+// (^[a-z0-9_]+(\.[0-9]{1,2}\.[a-z_]+)?$, matched by hand because a
+// regular expression per answer was a noticeable part of a self-check).
+func isFormKey(k string) bool {
+	i := 0
+	for i < len(k) && ('a' <= k[i] && k[i] <= 'z' || '0' <= k[i] && k[i] <= '9' || k[i] == '_') {
+		i++
+	}
+	if i == 0 || i == len(k) {
+		return i > 0
+	}
+	if k[i] != '.' {
+		return false
+	}
+	i++
+	j := i
+	for i < len(k) && '0' <= k[i] && k[i] <= '9' {
+		i++
+	}
+	if n := i - j; n < 1 || n > 2 || i == len(k) || k[i] != '.' {
+		return false
+	}
+	i++
+	j = i
+	for i < len(k) && ('a' <= k[i] && k[i] <= 'z' || k[i] == '_') {
+		i++
+	}
+	return i > j && i == len(k)
+}
 
 // newCheckForm wraps submitted answers, with at least the default rows and
 // one row more for every filled row, up to the limits.
@@ -415,15 +466,15 @@ func (f *checkForm) caseOf() (*ketacover.Case, *ketacover.Date) {
 			c.History.Diagnoses = []ketacover.Diagnosis{{Code: code}}
 		}
 	}
-	c.History.ConfirmedBy = b.choice("confirmed_by", values(confirmations)...)
+	c.History.ConfirmedBy = b.choice("confirmed_by", confirmationValues...)
 	for _, q := range diagnosisQuestions {
 		q.set(c, b.tri(q.Key))
 	}
 	c.History.Episode.DurationMonths = b.integer("episode_months", 0, 600, "the months of this episode")
 
-	outcomes := values(trialOutcomes)
+	outcomes := trialOutcomeValues
 	for i := range f.Trials {
-		k := func(field string) string { return fmt.Sprintf("trial.%d.%s", i, field) }
+		k := func(field string) string { return rowKey("trial", i, field) }
 		t := ketacover.Trial{
 			Drug:      strings.ToLower(b.str(k("drug"))),
 			DoseMg:    b.number(k("dose"), 0.001, 10000, "the daily dose in mg"),
@@ -445,7 +496,7 @@ func (f *checkForm) caseOf() (*ketacover.Case, *ketacover.Date) {
 		rowOf["trials"] = append(rowOf["trials"], i)
 	}
 	for i := range f.Psych {
-		k := func(field string) string { return fmt.Sprintf("psych.%d.%s", i, field) }
+		k := func(field string) string { return rowKey("psych", i, field) }
 		p := ketacover.Psychotherapy{
 			Type:    b.str(k("type")),
 			Weeks:   b.integer(k("weeks"), 0, 520, "the weeks of therapy"),
@@ -467,7 +518,7 @@ func (f *checkForm) caseOf() (*ketacover.Case, *ketacover.Date) {
 		for _, o := range others {
 			switch {
 			case o == "none":
-			case contains(values(otherTreatments), o):
+			case contains(otherTreatmentValues, o):
 				c.History.OtherTreatments = append(c.History.OtherTreatments, o)
 			default:
 				b.fail("other", "choose from the list")
@@ -475,8 +526,8 @@ func (f *checkForm) caseOf() (*ketacover.Case, *ketacover.Date) {
 		}
 	}
 	for i := range f.Scores {
-		k := func(field string) string { return fmt.Sprintf("score.%d.%s", i, field) }
-		scale := b.choice(k("scale"), scaleNames()...)
+		k := func(field string) string { return rowKey("score", i, field) }
+		scale := b.choice(k("scale"), scaleNameList...)
 		value := b.integer(k("value"), 0, 63, "the score")
 		date := b.date(k("date"), "the date of the score")
 		if scale == "" && value == nil && date == nil {
@@ -507,7 +558,7 @@ func (f *checkForm) caseOf() (*ketacover.Case, *ketacover.Date) {
 	for _, q := range suicideQuestions {
 		q.set(c, b.tri(q.Key))
 	}
-	c.Prescriber.Specialty = b.choice("specialty", values(specialties)...)
+	c.Prescriber.Specialty = b.choice("specialty", specialtyValues...)
 	for _, q := range prescriberQuestions {
 		q.set(c, b.tri(q.Key))
 	}
@@ -581,6 +632,21 @@ func knownDiagnosis(code string) bool {
 		}
 	}
 	return false
+}
+
+// The answers each choice allows, listed once rather than on every
+// request.
+var (
+	trialOutcomeValues   = values(trialOutcomes)
+	confirmationValues   = values(confirmations)
+	otherTreatmentValues = values(otherTreatments)
+	specialtyValues      = values(specialties)
+	scaleNameList        = scaleNames()
+)
+
+// rowKey is the name of a row's field, e.g. trial.0.drug.
+func rowKey(group string, i int, field string) string {
+	return group + "." + strconv.Itoa(i) + "." + field
 }
 
 func scaleNames() []string {

@@ -1,13 +1,19 @@
 package web
 
 import (
+	"bytes"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/policy"
 )
+
+// formKey is the form's field names as a regular expression, the
+// definition isFormKey is checked against.
+var formKey = regexp.MustCompile(`^[a-z0-9_]+(\.[0-9]{1,2}\.[a-z_]+)?$`)
 
 // FuzzCheckForm: any form body either comes back as problems by field or
 // as a case that is valid and can be judged; it never panics, and the
@@ -27,13 +33,20 @@ func FuzzCheckForm(f *testing.F) {
 		}
 		form := newCheckForm(v)
 		c, asOf := form.caseOf()
+		for k := range v {
+			if isFormKey(k) != formKey.MatchString(k) {
+				t.Fatalf("isFormKey(%q) = %v, the expression says %v", k, isFormKey(k), !isFormKey(k))
+			}
+		}
 		for _, kv := range form.Hidden() {
 			if !formKey.MatchString(kv[0]) || kv[0] == "action" {
 				t.Fatalf("hidden field %q carried along", kv[0])
 			}
 		}
-		if strings.Contains(string(form.HiddenHTML()), "<script") {
-			t.Fatalf("unescaped markup in hidden fields: %s", form.HiddenHTML())
+		var hidden bytes.Buffer
+		form.writeHidden(&hidden)
+		if strings.Contains(hidden.String(), "<script") {
+			t.Fatalf("unescaped markup in hidden fields: %s", hidden.String())
 		}
 		if len(form.Errors) > 0 {
 			return

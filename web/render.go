@@ -124,12 +124,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return err
 	}
 	buf := buffers.Get().(*bytes.Buffer)
-	defer func() {
-		if buf.Cap() <= 1<<20 {
-			buf.Reset()
-			buffers.Put(buf)
-		}
-	}()
+	defer putBuffer(buf)
 	if err := t.Execute(buf, layout{Title: title, Section: section, Features: s.features(), User: userOf(r.Context()), Page: data}); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
@@ -165,6 +160,14 @@ func (s *Server) keepFragments() bool { return s.pages.dev == "" }
 // buffers are reused page buffers: a page is tens of kilobytes, and
 // growing a fresh buffer for each was a tenth of a self-check's time.
 var buffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }}
+
+// putBuffer returns a page buffer to the pool, unless a huge page grew it.
+func putBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= 1<<20 {
+		buf.Reset()
+		buffers.Put(buf)
+	}
+}
 
 // writeJSON encodes v into a buffer, then writes it with status.
 func writeJSON(w http.ResponseWriter, status int, v any) error {

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"html/template"
 	"io"
 	"mime"
 	"net/http"
@@ -126,7 +128,10 @@ func (s *Server) checkSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := newResultPage(res, f)
 	s.addHooks(r.Context(), &p, c)
-	return s.render(w, r, http.StatusOK, "result", "Your answer: "+p.Headline, "check", p)
+	buf := buffers.Get().(*bytes.Buffer)
+	defer putBuffer(buf)
+	p.writeBody(buf, s.features())
+	return s.render(w, r, http.StatusOK, "result", "Your answer: "+p.Headline, "check", resultBody{Body: template.HTML(buf.String())})
 }
 
 // addHooks fills the sections that come from other packages. A hook's
