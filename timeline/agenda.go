@@ -22,46 +22,26 @@ func Agenda(ctx context.Context, s ketacover.Store, book *deadline.Book, today k
 	if sc, ok := s.(scanner); ok {
 		walk = sc.ScanTimelines
 	}
-	// Deadlines are computed into chunks that are never copied while they
-	// fill (a Deadline is nearly 300 bytes: growing one slice of 12,000
-	// of them by doubling, and then sorting by swapping them, cost more
-	// than the deadline arithmetic), then sorted by pointer and copied
-	// once into the result.
-	const chunk = 1024
-	var (
-		o     = opener{book: newMemo(bookClocks{book}), today: today, rem: rem, within: within}
-		full  [][]ketacover.Deadline
-		count int
-	)
+	// The walk lists entries (a clock shared by the cases that have it,
+	// and the case), sorts them, and makes each deadline once, in order,
+	// in the result: a Deadline is nearly 300 bytes, and growing a slice
+	// of 12,000 of them by doubling, then sorting by swapping them, had
+	// cost more than the deadline arithmetic.
+	o := opener{book: newMemo(bookClocks{book}), today: today, rem: rem, within: within}
 	err := walk(ctx, func(c *ketacover.StoredCase, events []ketacover.Event) error {
-		if cap(o.out)-len(o.out) < 8 { // a case rarely has more; append copes if it does
-			if len(o.out) > 0 {
-				full = append(full, o.out)
-				count += len(o.out)
-			}
-			o.out = make([]ketacover.Deadline, 0, chunk)
-		}
 		o.open(c, Fold(events))
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	full = append(full, o.out)
-	count += len(o.out)
-	if count == 0 {
+	if len(o.out) == 0 {
 		return nil, nil
 	}
-	ptrs := make([]*ketacover.Deadline, 0, count)
-	for _, ds := range full {
-		for i := range ds {
-			ptrs = append(ptrs, &ds[i])
-		}
-	}
-	slices.SortFunc(ptrs, compare)
-	out := make([]ketacover.Deadline, len(ptrs))
-	for i, d := range ptrs {
-		out[i] = *d
+	slices.SortFunc(o.out, func(a, b entry) int { return compare(a.d, a.caseID, b.d, b.caseID) })
+	out := make([]ketacover.Deadline, len(o.out))
+	for i, e := range o.out {
+		out[i] = e.deadline()
 	}
 	return out, nil
 }
@@ -76,11 +56,12 @@ type scanner interface {
 // their hour, then by case, step and rule, so the order is total and
 // needs no stable sort (deadlines are large to move).
 func Sort(ds []ketacover.Deadline) {
-	slices.SortFunc(ds, func(a, b ketacover.Deadline) int { return compare(&a, &b) })
+	slices.SortFunc(ds, func(a, b ketacover.Deadline) int { return compare(&a, a.CaseID, &b, b.CaseID) })
 }
 
-// compare is Sort's order.
-func compare(a, b *ketacover.Deadline) int {
+// compare is Sort's order, for a deadline of case ac and one of case bc
+// (an entry's clock does not hold its case).
+func compare(a *ketacover.Deadline, ac string, b *ketacover.Deadline, bc string) int {
 	if c := a.Due.Compare(b.Due); c != 0 {
 		return c
 	}
@@ -88,7 +69,7 @@ func compare(a, b *ketacover.Deadline) int {
 		return c
 	}
 	return cmp.Or(
-		strings.Compare(a.CaseID, b.CaseID),
+		strings.Compare(ac, bc),
 		strings.Compare(a.Step, b.Step),
 		strings.Compare(a.RuleID, b.RuleID),
 		strings.Compare(a.Explanation, b.Explanation),

@@ -31,7 +31,14 @@ func Open(c *ketacover.StoredCase, s State, book *deadline.Book, today ketacover
 	if len(o.notes) == 0 {
 		o.notes = nil
 	}
-	return o.out, o.notes
+	var ds []ketacover.Deadline
+	if len(o.out) > 0 {
+		ds = make([]ketacover.Deadline, len(o.out))
+		for i, e := range o.out {
+			ds[i] = e.deadline()
+		}
+	}
+	return ds, o.notes
 }
 
 // clocks computes the deadlines of a query and anchor, as ketacover
@@ -59,9 +66,9 @@ func (b bookClocks) deadlines(q deadline.Query, a deadline.Anchor) ([]ketacover.
 
 // memo remembers the deadlines of each query and anchor. Across thousands
 // of cases the same plan type, step and notice date recur, and the rules
-// are pure functions of them. It lives for one listing: the deadlines it
-// hands out share their Flags and Also (full slices, so that an append
-// copies), as they share their strings.
+// are pure functions of them. It lives for one listing: the deadlines
+// made from what it hands out share their Flags and Also (full slices, so
+// that an append copies), as they share their strings.
 type memo struct {
 	clocks clocks
 	seen   map[memoKey]memoResult
@@ -101,8 +108,27 @@ type opener struct {
 
 	c     *ketacover.StoredCase
 	q     deadline.Query
-	out   []ketacover.Deadline
+	out   []entry
 	notes []string
+}
+
+// entry is a deadline of a case as an opener lists it: the clock, which
+// cases with the same clock share, and the case and trigger that complete
+// it. Across thousands of cases a few hundred clocks recur; an entry is a
+// seventh of the size of the deadline it stands for, so listing and
+// sorting entries moves much less memory than listing and sorting
+// deadlines.
+type entry struct {
+	d       *ketacover.Deadline // without CaseID and Trigger, which are below
+	caseID  string
+	trigger ketacover.EventKind
+}
+
+// deadline is the complete deadline.
+func (e entry) deadline() ketacover.Deadline {
+	d := *e.d
+	d.CaseID, d.Trigger = e.caseID, e.trigger
+	return d
 }
 
 func (o *opener) open(c *ketacover.StoredCase, s State) {
@@ -162,12 +188,12 @@ func (o *opener) open(c *ketacover.StoredCase, s State) {
 	}
 	if o.within > 0 {
 		kept := o.out[:first]
-		for _, d := range o.out[first:] {
-			if o.today.DaysUntil(d.Due) <= o.within {
-				kept = append(kept, d)
+		for _, e := range o.out[first:] {
+			if o.today.DaysUntil(e.d.Due) <= o.within {
+				kept = append(kept, e)
 			}
 		}
-		clear(o.out[len(kept):]) // drop the strings of those left out
+		clear(o.out[len(kept):]) // drop what those left out point to
 		o.out = kept
 	}
 }
@@ -216,9 +242,8 @@ func (o *opener) compute(step deadline.Step, track deadline.Track, trigger *keta
 			}
 		}
 	}
-	for _, d := range ds {
-		d.CaseID, d.Trigger = o.c.ID, trigger.Kind
-		o.out = append(o.out, d)
+	for i := range ds {
+		o.out = append(o.out, entry{&ds[i], o.c.ID, trigger.Kind})
 	}
 }
 
@@ -289,10 +314,9 @@ func (o *opener) reauthorization(a *Authorization, today ketacover.Date, rem Rem
 	if a.Reference != "" {
 		ref = " " + a.Reference
 	}
-	o.out = append(o.out, ketacover.Deadline{
-		CaseID: o.c.ID, Step: "reauthorization", Label: "request reauthorization", Who: deadline.WhoClaimant,
-		Due: due, Warning: true, Trigger: ketacover.EventPAApproved,
+	o.out = append(o.out, entry{&ketacover.Deadline{
+		Step: "reauthorization", Label: "request reauthorization", Who: deadline.WhoClaimant,
+		Due: due, Warning: true,
 		Explanation: "Authorization" + ref + ": " + why + "; submit the continuation request before it runs out.",
-	})
+	}, o.c.ID, ketacover.EventPAApproved})
 }
-
