@@ -268,10 +268,14 @@ type provider struct {
 func (s *scanner) emitEntry(h *itemHeader, rec []byte) error {
 	d := dec{b: rec}
 	refs := d.strs()
-	var provs []provider
-	provs = decodeGroups(&d, "", "", provs)
+	// The providers and prices of one entry are copied into its rows, so
+	// their slices serve every entry (they were most of an unfiltered
+	// scan's allocation). Their strings belong to the rows.
+	provs := decodeGroups(&d, "", "", s.provs[:0])
+	defer func() { s.provs = provs[:0] }()
 	n := d.uvarint()
-	prices := make([]price, 0, min(n, 64))
+	prices := s.entryPrices[:0]
+	defer func() { s.entryPrices = prices[:0] }()
 	for range n {
 		var p price
 		p.typ, p.rate, p.exp, p.class, p.setting, p.info = d.str(), d.str(), d.str(), d.str(), d.str(), d.str()

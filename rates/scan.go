@@ -118,6 +118,10 @@ type scanner struct {
 	refs   []string
 	groups enc
 	prices []price
+
+	// reused while turning an entry into rows
+	provs       []provider
+	entryPrices []price
 }
 
 type price struct {
