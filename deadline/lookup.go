@@ -59,34 +59,40 @@ func (b *Book) Lookup(q Query) (Match, error) {
 	var m Match
 	note := func(format string, args ...any) { m.Notes = append(m.Notes, fmt.Sprintf(format, args...)) }
 
+	// cands is this call's own copy, so the filters below narrow it in
+	// place (a Rule is 400 bytes, and a listing looks up hundreds of
+	// queries).
 	var cands []Rule
 	for _, i := range b.byStep[q.Step] {
-		if r := b.rules[i]; r.Step == q.Step && r.AppliesTo(q.Plan) && r.OnTrack(q.Track) {
-			cands = append(cands, r)
+		if r := &b.rules[i]; r.Step == q.Step && r.AppliesTo(q.Plan) && r.OnTrack(q.Track) {
+			cands = append(cands, *r)
 		}
 	}
 	// A state's own rule replaces the federal one for the plans it covers.
 	if q.State != "" {
-		state := filter(cands, func(r Rule) bool { return r.State == q.State })
-		if len(state) > 0 {
-			cands = state
+		own := false
+		for i := range cands {
+			own = own || cands[i].State == q.State
+		}
+		if own {
+			cands = filter(cands, func(r *Rule) bool { return r.State == q.State })
 		} else {
-			cands = filter(cands, func(r Rule) bool { return r.State == "" })
+			cands = filter(cands, func(r *Rule) bool { return r.State == "" })
 			if len(cands) > 0 {
 				note("no %s rule on file for %s at this step; the federal rule is shown", q.State, q.Plan)
 			}
 		}
 	} else {
-		cands = filter(cands, func(r Rule) bool { return r.State == "" })
+		cands = filter(cands, func(r *Rule) bool { return r.State == "" })
 	}
 
 	benefits, err := b.benefits(q, &m)
 	if err != nil {
 		return Match{}, err
 	}
-	cands = filter(cands, func(r Rule) bool { return r.Benefit == BenefitAny || slices.Contains(benefits, r.Benefit) })
+	cands = filter(cands, func(r *Rule) bool { return r.Benefit == BenefitAny || slices.Contains(benefits, r.Benefit) })
 
-	cands = filter(cands, func(r Rule) bool { return effectiveFor(r, q) })
+	cands = filter(cands, func(r *Rule) bool { return effectiveFor(r, q) })
 	if len(cands) == 0 {
 		return Match{}, b.notFound(q, benefits)
 	}
@@ -165,7 +171,7 @@ func (b *Book) notFound(q Query, benefits []Benefit) error {
 	return ketacover.Errorf(ketacover.ENOTFOUND, "%s", what)
 }
 
-func effectiveFor(r Rule, q Query) bool {
+func effectiveFor(r *Rule, q Query) bool {
 	e := r.Effective
 	if e == nil {
 		return true
@@ -196,12 +202,18 @@ func anyBasis(rs []Rule, basis string) bool {
 	return false
 }
 
-func filter(rs []Rule, keep func(Rule) bool) []Rule {
-	var out []Rule
-	for _, r := range rs {
-		if keep(r) {
-			out = append(out, r)
+// filter keeps the rules of rs that keep accepts, in order, in place: rs
+// must be the caller's own. No rule left (nil), as when it allocated.
+func filter(rs []Rule, keep func(*Rule) bool) []Rule {
+	out := rs[:0]
+	for i := range rs {
+		if keep(&rs[i]) {
+			out = append(out, rs[i])
 		}
+	}
+	clear(rs[len(out):])
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }

@@ -38,7 +38,12 @@ func Agenda(ctx context.Context, s ketacover.Store, book *deadline.Book, today k
 	if len(o.out) == 0 {
 		return nil, nil
 	}
-	slices.SortFunc(o.out, func(a, b entry) int { return compare(a.d, a.caseID, b.d, b.caseID) })
+	slices.SortFunc(o.out, func(a, b entry) int {
+		if a.day != b.day && a.day >= 0 && b.day >= 0 {
+			return cmp.Compare(a.day, b.day)
+		}
+		return compare(a.d, a.caseID, b.d, b.caseID)
+	})
 	out := make([]ketacover.Deadline, len(o.out))
 	for i, e := range o.out {
 		out[i] = e.deadline()

@@ -122,6 +122,18 @@ type entry struct {
 	d       *ketacover.Deadline // without CaseID and Trigger, which are below
 	caseID  string
 	trigger ketacover.EventKind
+	// day is d.Due as a number that sorts as the dates do, for Agenda's
+	// sort, or -1 when the date's fields are out of their ranges (no due
+	// date computed from a stored date is) and only Compare orders it.
+	day int32
+}
+
+func newEntry(d *ketacover.Deadline, caseID string, trigger ketacover.EventKind) entry {
+	day := int32(-1)
+	if t := d.Due; t.Year >= 0 && t.Year < 1<<20 && t.Month >= 1 && t.Month <= 12 && t.Day >= 1 && t.Day <= 31 {
+		day = int32(t.Year)<<9 | int32(t.Month)<<5 | int32(t.Day)
+	}
+	return entry{d, caseID, trigger, day}
 }
 
 // deadline is the complete deadline.
@@ -243,7 +255,7 @@ func (o *opener) compute(step deadline.Step, track deadline.Track, trigger *keta
 		}
 	}
 	for i := range ds {
-		o.out = append(o.out, entry{&ds[i], o.c.ID, trigger.Kind})
+		o.out = append(o.out, newEntry(&ds[i], o.c.ID, trigger.Kind))
 	}
 }
 
@@ -314,9 +326,9 @@ func (o *opener) reauthorization(a *Authorization, today ketacover.Date, rem Rem
 	if a.Reference != "" {
 		ref = " " + a.Reference
 	}
-	o.out = append(o.out, entry{&ketacover.Deadline{
+	o.out = append(o.out, newEntry(&ketacover.Deadline{
 		Step: "reauthorization", Label: "request reauthorization", Who: deadline.WhoClaimant,
 		Due: due, Warning: true,
 		Explanation: "Authorization" + ref + ": " + why + "; submit the continuation request before it runs out.",
-	}, o.c.ID, ketacover.EventPAApproved})
+	}, o.c.ID, ketacover.EventPAApproved))
 }
