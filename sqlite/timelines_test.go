@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -166,6 +167,31 @@ func TestScanTimelines(t *testing.T) {
 // storeOnly hides ScanTimelines, so that Agenda reads through Timelines.
 type storeOnly struct{ ketacover.Store }
 
+// reversed walks the timelines newest ID first, as no store does, so that
+// Agenda cannot order cases by the order it met them.
+type reversed struct{ ketacover.Store }
+
+func (r reversed) Timelines(ctx context.Context, fn func(*ketacover.StoredCase, []ketacover.Event) error) error {
+	type timeline struct {
+		c  *ketacover.StoredCase
+		es []ketacover.Event
+	}
+	var all []timeline
+	err := r.Store.Timelines(ctx, func(c *ketacover.StoredCase, es []ketacover.Event) error {
+		all = append(all, timeline{c, es})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i := len(all) - 1; i >= 0; i-- {
+		if err := fn(all[i].c, all[i].es); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // TestAgendaScan checks that Agenda over the SQLite store (which it walks
 // with ScanTimelines, sorting by pointer) lists exactly what it lists
 // through Timelines, and what Open and Sort give case by case.
@@ -216,6 +242,13 @@ func TestAgendaScan(t *testing.T) {
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("Agenda over Timelines (-want +got):\n%s", diff)
+			}
+			got, err = timeline.Agenda(ctx, reversed{d}, book, tc.today, timeline.DefaultReminders, tc.within)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Agenda over cases walked newest ID first (-want +got):\n%s", diff)
 			}
 		})
 	}

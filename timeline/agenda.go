@@ -38,9 +38,10 @@ func Agenda(ctx context.Context, s ketacover.Store, book *deadline.Book, today k
 	if len(o.out) == 0 {
 		return nil, nil
 	}
+	ranked := o.ranked
 	slices.SortFunc(o.out, func(a, b entry) int {
-		if a.day != b.day && a.day >= 0 && b.day >= 0 {
-			return cmp.Compare(a.day, b.day)
+		if ranked && a.key != b.key && a.key != 0 && b.key != 0 {
+			return cmp.Compare(a.key, b.key)
 		}
 		return compare(a.d, a.caseID, b.d, b.caseID)
 	})

@@ -3,6 +3,7 @@ package timeline
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 
@@ -110,6 +111,11 @@ type opener struct {
 	q     deadline.Query
 	out   []entry
 	notes []string
+
+	// rank counts the cases opened; ranked stays true while their IDs
+	// rise (then an entry's key orders its case as its ID does).
+	rank   uint32
+	ranked bool
 }
 
 // entry is a deadline of a case as an opener lists it: the clock, which
@@ -122,18 +128,22 @@ type entry struct {
 	d       *ketacover.Deadline // without CaseID and Trigger, which are below
 	caseID  string
 	trigger ketacover.EventKind
-	// day is d.Due as a number that sorts as the dates do, for Agenda's
-	// sort, or -1 when the date's fields are out of their ranges (no due
-	// date computed from a stored date is) and only Compare orders it.
-	day int32
+	// key orders entries as compare does, for Agenda's sort, when the
+	// cases were walked in the order of their IDs: the due day (packed so
+	// that it sorts as dates do) above the case's place in the walk. It is
+	// 0 when it cannot: for an hour clock (At orders it first) or a date
+	// with fields out of their ranges (no due date computed from a stored
+	// date has them).
+	key uint64
 }
 
-func newEntry(d *ketacover.Deadline, caseID string, trigger ketacover.EventKind) entry {
-	day := int32(-1)
-	if t := d.Due; t.Year >= 0 && t.Year < 1<<20 && t.Month >= 1 && t.Month <= 12 && t.Day >= 1 && t.Day <= 31 {
-		day = int32(t.Year)<<9 | int32(t.Month)<<5 | int32(t.Day)
+// newEntry makes the entry of the rank-th case walked.
+func newEntry(d *ketacover.Deadline, caseID string, trigger ketacover.EventKind, rank uint32) entry {
+	var key uint64
+	if t := d.Due; d.At.IsZero() && t.Year > 0 && t.Year < 1<<20 && t.Month >= 1 && t.Month <= 12 && t.Day >= 1 && t.Day <= 31 {
+		key = uint64(t.Year)<<41 | uint64(t.Month)<<37 | uint64(t.Day)<<32 | uint64(rank)
 	}
-	return entry{d, caseID, trigger, day}
+	return entry{d, caseID, trigger, key}
 }
 
 // deadline is the complete deadline.
@@ -144,6 +154,12 @@ func (e entry) deadline() ketacover.Deadline {
 }
 
 func (o *opener) open(c *ketacover.StoredCase, s State) {
+	if o.rank == 0 {
+		o.ranked = true
+	} else if o.c.ID >= c.ID || o.rank == math.MaxUint32 {
+		o.ranked = false
+	}
+	o.rank++
 	o.c = c
 	first := len(o.out)
 	plan := c.Case.Plan
@@ -255,7 +271,7 @@ func (o *opener) compute(step deadline.Step, track deadline.Track, trigger *keta
 		}
 	}
 	for i := range ds {
-		o.out = append(o.out, newEntry(&ds[i], o.c.ID, trigger.Kind))
+		o.out = append(o.out, newEntry(&ds[i], o.c.ID, trigger.Kind, o.rank))
 	}
 }
 
@@ -330,5 +346,5 @@ func (o *opener) reauthorization(a *Authorization, today ketacover.Date, rem Rem
 		Step: "reauthorization", Label: "request reauthorization", Who: deadline.WhoClaimant,
 		Due: due, Warning: true,
 		Explanation: "Authorization" + ref + ": " + why + "; submit the continuation request before it runs out.",
-	}, o.c.ID, ketacover.EventPAApproved))
+	}, o.c.ID, ketacover.EventPAApproved, o.rank))
 }
