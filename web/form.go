@@ -286,10 +286,10 @@ func newCheckForm(v url.Values) *checkForm {
 func rows(v url.Values, prefix string, min, max int) int {
 	n := min
 	for k := range v {
-		rest, ok := strings.CutPrefix(k, prefix+".")
-		if !ok {
+		if len(k) <= len(prefix) || k[len(prefix)] != '.' || k[:len(prefix)] != prefix {
 			continue
 		}
+		rest := k[len(prefix)+1:]
 		idx, _, _ := strings.Cut(rest, ".")
 		if i, err := strconv.Atoi(idx); err == nil && i >= 0 && i < max && i+1 > n {
 			n = i + 1
@@ -646,7 +646,31 @@ var (
 
 // rowKey is the name of a row's field, e.g. trial.0.drug.
 func rowKey(group string, i int, field string) string {
+	if rows := rowKeys[group]; i >= 0 && i < len(rows) {
+		if k, ok := rows[i][field]; ok {
+			return k
+		}
+	}
 	return group + "." + strconv.Itoa(i) + "." + field
+}
+
+// rowKeys are the names of the rows' fields by group, row and field,
+// made once: a self-check reads a few dozen.
+var rowKeys = map[string][]map[string]string{
+	"trial": rowKeyTable("trial", maxTrials, "drug", "dose", "weeks", "outcome", "episode", "adherence", "adequate"),
+	"psych": rowKeyTable("psych", maxPsych, "type", "weeks", "outcome", "episode"),
+	"score": rowKeyTable("score", maxScores, "scale", "value", "date"),
+}
+
+func rowKeyTable(group string, n int, fields ...string) []map[string]string {
+	out := make([]map[string]string, n)
+	for i := range out {
+		out[i] = make(map[string]string, len(fields))
+		for _, f := range fields {
+			out[i][f] = group + "." + strconv.Itoa(i) + "." + f
+		}
+	}
+	return out
 }
 
 func scaleNames() []string {

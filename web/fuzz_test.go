@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/policy"
 )
@@ -72,6 +73,27 @@ func FuzzCheckForm(f *testing.F) {
 			default:
 				t.Fatalf("outcome %q", d.Outcome)
 			}
+		}
+	})
+}
+
+// FuzzParseQuery: parseQuery reads any body as url.ParseQuery does: the
+// same answers in the same order, and an error exactly when it errs.
+func FuzzParseQuery(f *testing.F) {
+	for _, v := range []url.Values{formMeets(), formDoesNotMeet(), formMissing(), {}} {
+		f.Add(v.Encode())
+	}
+	for _, s := range []string{"a=1&a=2&b=&&c", "a=%zz&b=1", "a;b=1", "x=1+2%20&x=%41&=y&z", "other=none&other=ECT&other=none"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		want, werr := url.ParseQuery(q)
+		got, err := parseQuery(q)
+		if (werr == nil) != (err == nil) || werr != nil && werr.Error() != err.Error() {
+			t.Fatalf("parseQuery(%q) error %v, url.ParseQuery %v", q, err, werr)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("parseQuery(%q) (-want +got):\n%s", q, diff)
 		}
 	})
 }

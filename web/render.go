@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ketacover/ketacover"
 )
@@ -35,6 +36,11 @@ type pages struct {
 
 	mu  sync.Mutex
 	set map[string]*template.Template
+
+	// frames are layouts rendered around a body marker, for pages whose
+	// body is written without a template (writeFramed), by frameKey.
+	frames     sync.Map
+	frameCount atomic.Int32
 }
 
 func loadPages(dev string) (*pages, error) {

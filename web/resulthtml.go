@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
+	"net/http"
 	"strconv"
 	"strings"
 )
@@ -444,4 +446,75 @@ func filterURL(s string) string {
 		}
 	}
 	return s
+}
+
+// frameKey names a layout kept in pages.frames.
+type frameKey struct {
+	page, title, section string
+}
+
+// frame is a page's layout split where its body goes.
+type frame struct {
+	head, tail string
+}
+
+// maxFrames bounds pages.frames. Titles come from a handful of outcome
+// headlines, so a handful of frames are ever made; the bound only keeps
+// an unexpected title from growing the map.
+const maxFrames = 64
+
+// bodyMarker stands for the body while the layout is rendered once.
+const bodyMarker = "\x00ketacover-body\x00"
+
+// writeFramed writes a page whose body is written by body rather than by
+// a template: the page template's content must be {{.Page.Body}}. The
+// layout around the body depends only on the page, the title, the section
+// and the hooks switched on, so for visitors who are not signed in it is
+// rendered once per page, title and section and kept; signed-in users
+// and dev mode render it each time.
+func (s *Server) writeFramed(w http.ResponseWriter, r *http.Request, status int, name, title, section string, body func(*bytes.Buffer)) error {
+	f, err := s.frame(r, name, title, section)
+	if err != nil {
+		return err
+	}
+	buf := buffers.Get().(*bytes.Buffer)
+	defer putBuffer(buf)
+	buf.WriteString(f.head)
+	body(buf)
+	buf.WriteString(f.tail)
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// frame renders, or finds kept, the layout of page name around a marker
+// and splits it there.
+func (s *Server) frame(r *http.Request, name, title, section string) (frame, error) {
+	keep := s.keepFragments() && userOf(r.Context()) == nil
+	k := frameKey{name, title, section}
+	if keep {
+		if f, ok := s.pages.frames.Load(k); ok {
+			return f.(frame), nil
+		}
+	}
+	t, err := s.pages.template(name)
+	if err != nil {
+		return frame{}, err
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, layout{Title: title, Section: section, Features: s.features(), User: userOf(r.Context()), Page: resultBody{Body: bodyMarker}}); err != nil {
+		return frame{}, fmt.Errorf("render %s: %w", name, err)
+	}
+	head, tail, ok := strings.Cut(b.String(), bodyMarker)
+	if !ok || strings.Contains(tail, bodyMarker) {
+		return frame{}, fmt.Errorf("render %s: the layout does not hold the body exactly once", name)
+	}
+	f := frame{head, tail}
+	if keep && s.pages.frameCount.Add(1) <= maxFrames {
+		s.pages.frames.Store(k, f)
+	}
+	return f, nil
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"html"
 	"html/template"
+	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -163,4 +165,43 @@ func FuzzResultBody(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		compareBody(t, ref, hostilePage(s), features{Estimate: true, Deadlines: true, Documents: true})
 	})
+}
+
+// TestResultFramed: the page the handler sends, with its layout kept from
+// an earlier request, is the layout template rendered around the body.
+func TestResultFramed(t *testing.T) {
+	s, _ := MustServer(t, Deps{})
+	tmpl, err := s.pages.template("result")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, vals := range []url.Values{formMeets(), formDoesNotMeet(), formMissing(), formMeets()} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("POST", "/check", strings.NewReader(vals.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		s.Handler().ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+
+		f := newCheckForm(vals)
+		c, asOf := f.caseOf()
+		res, err := s.check(c, "", s.date(asOf))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := newResultPage(res, f)
+		var body bytes.Buffer
+		p.writeBody(&body, s.features())
+		var want bytes.Buffer
+		if err := tmpl.Execute(&want, layout{Title: "Your answer: " + p.Headline, Section: "check", Features: s.features(), Page: resultBody{Body: template.HTML(body.String())}}); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want.String(), rec.Body.String()); diff != "" {
+			t.Errorf("page (-want +got):\n%s", diff)
+		}
+	}
+	if n := s.pages.frameCount.Load(); n != 3 {
+		t.Errorf("%d layouts kept, want 3 (one per headline)", n)
+	}
 }
