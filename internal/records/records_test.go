@@ -2,7 +2,9 @@ package records
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -67,5 +69,56 @@ func TestDetailsRoundTrip(t *testing.T) {
 	}
 	if diff := cmp.Diff(full, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// FuzzParseDate checks ParseDate against time.Parse with the layout
+// YYYY-MM-DD: the same dates accepted, read the same way.
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"2026-03-01", "2024-02-29", "2023-02-29", "1900-02-29", "2000-02-29", "2026-04-31", "2026-12-31", "0000-01-01", "9999-12-31", "2026-13-01", "2026-1-01", "+026-01-01"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := ParseDate(s)
+		w, err := time.Parse(time.DateOnly, s)
+		// time.Parse also takes year 0 and a signed year ("+026"), which
+		// ParseDate refuses: it reads exactly what the stores write.
+		want := err == nil && w.Year() >= 1 && len(s) == 10 && strings.Trim(s[:4], "0123456789") == ""
+		if ok != want {
+			t.Fatalf("ParseDate(%q) ok = %v; time.Parse: %v, %v", s, ok, w, err)
+		}
+		if ok && got != ketacover.DateOf(w) {
+			t.Fatalf("ParseDate(%q) = %v, time.Parse gives %v", s, got, w)
+		}
+	})
+}
+
+// TestParseDateEveryDay compares ParseDate with time.Parse on every day
+// number 1 to 31 of every month of 2,400 years (six 400-year leap cycles)
+// and of the last years it reads.
+func TestParseDateEveryDay(t *testing.T) {
+	b := []byte("0000-00-00")
+	put := func(at, width, n int) {
+		for i := at + width - 1; i >= at; i-- {
+			b[i] = byte('0' + n%10)
+			n /= 10
+		}
+	}
+	for y := 1; y <= 9999; y++ {
+		if y > 2400 && y < 9900 {
+			continue
+		}
+		put(0, 4, y)
+		for m := 1; m <= 12; m++ {
+			put(5, 2, m)
+			for d := 1; d <= 31; d++ {
+				put(8, 2, d)
+				got, ok := ParseDate(string(b))
+				w, err := time.Parse(time.DateOnly, string(b))
+				if ok != (err == nil) || ok && got != ketacover.DateOf(w) {
+					t.Fatalf("ParseDate(%q) = %v, %v; time.Parse: %v, %v", b, got, ok, w, err)
+				}
+			}
+		}
 	}
 }
