@@ -344,7 +344,7 @@ func decodeGroups(d *dec, id, network string, provs []provider) []provider {
 		tinType, tin, business := d.str(), d.str(), d.str()
 		n := d.uvarint()
 		for range n {
-			provs = append(provs, provider{id, network, d.str(), tinType, tin, business})
+			provs = append(provs, provider{id, network, d.npi(), tinType, tin, business})
 		}
 	}
 	return provs

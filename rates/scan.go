@@ -2,9 +2,11 @@ package rates
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 )
@@ -130,7 +132,8 @@ type price struct {
 }
 
 // groupState accumulates one provider group while it is read: NPIs go to
-// an arena until the TIN (which may come after them) decides.
+// an arena (encoded by appendNPI) until the TIN, which may come after
+// them, decides.
 type groupState struct {
 	tinType, tin, business []byte
 	arena                  []byte
@@ -609,11 +612,15 @@ func (s *scanner) readNPIs() error {
 				j++
 			}
 			if j < len(b) && (b[j] == ',' || b[j] == ']') && (b[l.pos] != '0' || j-l.pos == 1) {
-				t = b[l.pos:j]
+				n := j - l.pos
 				l.pos = j
 				hit := s.f.npiValue(v)
 				if all || hit {
-					s.keepNPI(t, hit)
+					if n <= maxNPIValueDigits {
+						s.keepNPIValue(v, hit)
+					} else {
+						s.keepNPI(b[j-n:j], hit)
+					}
 				}
 				continue
 			}
@@ -635,11 +642,73 @@ func (s *scanner) addNPI(t []byte, all bool) {
 	}
 }
 
+// keepNPI adds an NPI of the group being read, in its encoded form
+// (appendNPI).
 func (s *scanner) keepNPI(t []byte, hit bool) {
 	g := &s.grp
-	g.arena = append(g.arena, t...)
+	g.arena = appendNPI(g.arena, t)
 	g.ends = append(g.ends, len(g.arena))
 	g.hits = append(g.hits, hit)
+}
+
+// keepNPIValue is keepNPI for an NPI whose digits the lexer has already
+// read as v (canonical, at most maxNPIValueDigits digits).
+func (s *scanner) keepNPIValue(v uint64, hit bool) {
+	g := &s.grp
+	g.arena = binary.AppendUvarint(g.arena, v<<1)
+	g.ends = append(g.ends, len(g.arena))
+	g.hits = append(g.hits, hit)
+}
+
+// maxNPIValueDigits is the longest number appendNPI stores as a value:
+// 18 digits shifted left by one still fit in 64 bits.
+const maxNPIValueDigits = 18
+
+// appendNPI encodes one NPI as the file wrote it. NPIs are most of what
+// the provider store holds (every NPI of the file when no provider filter
+// is given), so a canonical number (digits, no leading zero, at most 18)
+// is stored as its value, uvarint(v<<1): 5 bytes for a 10-digit NPI
+// instead of 11. Anything else is uvarint(len<<1|1) and the text.
+// dec.npi gives back the same text either way.
+func appendNPI(dst, t []byte) []byte {
+	if v, ok := canonicalDigits(t); ok {
+		return binary.AppendUvarint(dst, v<<1)
+	}
+	dst = binary.AppendUvarint(dst, uint64(len(t))<<1|1)
+	return append(dst, t...)
+}
+
+// canonicalDigits returns the value of t if t is a number that prints
+// back as t: 1 to maxNPIValueDigits digits, no leading zero but "0".
+func canonicalDigits(t []byte) (uint64, bool) {
+	if len(t) == 0 || len(t) > maxNPIValueDigits || (t[0] == '0' && len(t) > 1) {
+		return 0, false
+	}
+	var v uint64
+	for _, c := range t {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + uint64(c-'0')
+	}
+	return v, true
+}
+
+// npi reads an NPI that appendNPI wrote.
+func (d *dec) npi() string {
+	x := d.uvarint()
+	if x&1 == 0 {
+		return strconv.FormatUint(x>>1, 10)
+	}
+	n := x >> 1
+	if n > uint64(len(d.b)-d.i) {
+		d.err = errCorrupt
+		d.i = len(d.b)
+		return ""
+	}
+	t := string(d.b[d.i : d.i+int(n)])
+	d.i += int(n)
+	return t
 }
 
 // keepGroup appends the finished group to e if any of it passes the
@@ -666,14 +735,14 @@ func (s *scanner) keepGroup(e *enc) {
 	if n == 0 {
 		// A group without NPIs is a TIN-only contract, as npi [0] is.
 		e.uvarint(1)
-		e.str("0")
+		e.b = appendNPI(e.b, []byte("0"))
 		return
 	}
 	e.uvarint(uint64(n))
 	start := 0
 	for i, end := range g.ends {
 		if all || g.hits[i] {
-			e.bytes(g.arena[start:end])
+			e.b = append(e.b, g.arena[start:end]...) // encoded by appendNPI
 		}
 		start = end
 	}

@@ -61,3 +61,52 @@ func TestRefStoreIndex(t *testing.T) {
 		})
 	}
 }
+
+// TestNPIEncoding checks that every NPI text comes back from the store's
+// encoding as written, whether stored as a value or as text.
+func TestNPIEncoding(t *testing.T) {
+	tests := []struct {
+		npi     string
+		asValue bool
+	}{
+		{"1093817465", true},
+		{"0", true},
+		{"7", true},
+		{"123456789012345678", true}, // 18 digits, the longest value
+		{"1234567890123456789", false},
+		{"99999999999999999999", false},
+		{"007", false},
+		{"00", false},
+		{"", false},
+		{"12a", false},
+		{`1"2\u00e9`, false},
+		{"1.5", false},
+		{"-1", false},
+	}
+	var e []byte
+	for _, tt := range tests {
+		t.Run(tt.npi, func(t *testing.T) {
+			one := appendNPI(nil, []byte(tt.npi))
+			if asValue := one[0]&1 == 0; asValue != tt.asValue {
+				t.Errorf("stored as value: %v, want %v", asValue, tt.asValue)
+			}
+			d := dec{b: one}
+			if got := d.npi(); got != tt.npi || d.err != nil || d.more() {
+				t.Errorf("decoded %q (err %v, %d bytes left), want %q", got, d.err, len(d.b)-d.i, tt.npi)
+			}
+		})
+		e = appendNPI(e, []byte(tt.npi))
+	}
+	// The same, back to back, as a group holds them.
+	d := dec{b: e}
+	for _, tt := range tests {
+		if got := d.npi(); got != tt.npi {
+			t.Errorf("in sequence: %q, want %q", got, tt.npi)
+		}
+	}
+	// A cut record is an error, not a panic.
+	d = dec{b: appendNPI(nil, []byte("007"))[:2]}
+	if d.npi(); d.err == nil {
+		t.Error("cut record: no error")
+	}
+}
