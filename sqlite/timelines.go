@@ -93,6 +93,7 @@ func walkTimelines(c *sqlite3.Conn, reuse bool, fn func(*ketacover.StoredCase, [
 		evs     = make([]ketacover.Event, 0, 4*slab)
 		hasNext = events.Step()
 	)
+	intern := in.str
 	if reuse {
 		scs = make([]ketacover.StoredCase, 1)
 		evs = make([]ketacover.Event, 0, 16)
@@ -138,7 +139,7 @@ func walkTimelines(c *sqlite3.Conn, reuse bool, fn func(*ketacover.StoredCase, [
 					evs, first = n, 0
 				}
 				evs = append(evs, ketacover.Event{})
-				if err := rawEvent(events, sc.ID, &in, &evs[len(evs)-1]); err != nil {
+				if err := rawEvent(events, sc.ID, &in, intern, &evs[len(evs)-1]); err != nil {
 					return err
 				}
 			}
@@ -163,7 +164,8 @@ func walkTimelines(c *sqlite3.Conn, reuse bool, fn func(*ketacover.StoredCase, [
 
 // rawEvent reads the current row of an eventColumns statement into the
 // zero e (in place: an Event is large, and a walk reads tens of thousands).
-func rawEvent(s *sqlite3.Stmt, caseID string, in *interner, e *ketacover.Event) error {
+// intern is in.str, made once.
+func rawEvent(s *sqlite3.Stmt, caseID string, in *interner, intern func([]byte) string, e *ketacover.Event) error {
 	e.ID = s.ColumnInt64(0)
 	e.CaseID = caseID
 	e.Seq = s.ColumnInt(2)
@@ -175,7 +177,7 @@ func rawEvent(s *sqlite3.Stmt, caseID string, in *interner, e *ketacover.Event) 
 	if e.Date, ok = records.ParseDate(string(s.ColumnRawText(4))); !ok {
 		return fmt.Errorf("event %d of case %s: stored date %q is not YYYY-MM-DD", e.Seq, caseID, s.ColumnRawText(4))
 	}
-	if err := records.DecodeDetails(s.ColumnRawText(8), &e.Details); err != nil {
+	if err := records.DecodeDetailsIntern(s.ColumnRawText(8), &e.Details, intern); err != nil {
 		return fmt.Errorf("event %d of case %s: %w", e.Seq, caseID, err)
 	}
 	if n := s.ColumnRawText(9); len(n) > 0 {

@@ -216,10 +216,19 @@ func EncodeDetails(d ketacover.Details) (string, error) {
 // anything it does not expect goes to encoding/json, so the result is
 // always what json.Unmarshal gives (FuzzDecodeDetails checks that).
 func DecodeDetails(b []byte, d *ketacover.Details) error {
+	return DecodeDetailsIntern(b, d, nil)
+}
+
+// DecodeDetailsIntern is DecodeDetails for a reader of many events that
+// shares equal strings: the codes and the words from a short vocabulary
+// (method, denial class, CARC and RARC codes, group, outcome, payer,
+// agency) are made by intern, when it is not nil, from bytes it must not
+// keep. References and reasons, mostly one of a kind, are not.
+func DecodeDetailsIntern(b []byte, d *ketacover.Details, intern func([]byte) string) error {
 	if string(b) == EmptyDetails || len(b) == 0 {
 		return nil
 	}
-	if fastDetails(b, d) {
+	if fastDetails(b, d, intern) {
 		return nil
 	}
 	*d = ketacover.Details{}
@@ -233,8 +242,12 @@ func DecodeDetails(b []byte, d *ketacover.Details) error {
 // could: only the known keys, spelled as encoding/json writes them, with
 // strings free of escapes, plain integers, booleans, dates and string
 // arrays, and no whitespace.
-func fastDetails(b []byte, d *ketacover.Details) bool {
+func fastDetails(b []byte, d *ketacover.Details, intern func([]byte) string) bool {
 	s := scanner{b: b}
+	word := s.str
+	if intern != nil {
+		word = func() (string, bool) { return s.word(intern) }
+	}
 	if !s.byte('{') {
 		return false
 	}
@@ -248,7 +261,7 @@ func fastDetails(b []byte, d *ketacover.Details) bool {
 		}
 		switch key {
 		case "method":
-			d.Method, ok = s.str()
+			d.Method, ok = word()
 		case "reference":
 			d.Reference, ok = s.str()
 		case "units":
@@ -258,31 +271,31 @@ func fastDetails(b []byte, d *ketacover.Details) bool {
 		case "end":
 			d.End, ok = s.date()
 		case "codes":
-			d.Codes, ok = s.strs()
+			d.Codes, ok = s.strs(word)
 		case "reason":
 			d.Reason, ok = s.str()
 		case "denial_class":
-			d.DenialClass, ok = s.str()
+			d.DenialClass, ok = word()
 		case "carc":
-			d.CARC, ok = s.strs()
+			d.CARC, ok = s.strs(word)
 		case "rarc":
-			d.RARC, ok = s.strs()
+			d.RARC, ok = s.strs(word)
 		case "group":
-			d.Group, ok = s.str()
+			d.Group, ok = word()
 		case "level":
 			d.Level, ok = s.int()
 		case "expedited":
 			d.Expedited, ok = s.bool()
 		case "outcome":
-			d.Outcome, ok = s.str()
+			d.Outcome, ok = word()
 		case "amount_cents":
 			var n int
 			n, ok = s.int()
 			d.AmountCents = int64(n)
 		case "payer":
-			d.Payer, ok = s.str()
+			d.Payer, ok = word()
 		case "agency":
-			d.Agency, ok = s.str()
+			d.Agency, ok = word()
 		default:
 			return false
 		}
@@ -317,8 +330,23 @@ func (s *scanner) end() bool { return s.i == len(s.b) }
 // str reads a string with no escapes, no control characters and valid
 // UTF-8 (encoding/json would rewrite invalid UTF-8).
 func (s *scanner) str() (string, bool) {
-	if !s.byte('"') {
+	v, ok := s.raw()
+	return string(v), ok
+}
+
+// word is str with the string made by intern.
+func (s *scanner) word(intern func([]byte) string) (string, bool) {
+	v, ok := s.raw()
+	if !ok {
 		return "", false
+	}
+	return intern(v), true
+}
+
+// raw reads a string as str does and returns its bytes, in s.b.
+func (s *scanner) raw() ([]byte, bool) {
+	if !s.byte('"') {
+		return nil, false
 	}
 	start := s.i
 	for s.i < len(s.b) {
@@ -327,15 +355,15 @@ func (s *scanner) str() (string, bool) {
 			v := s.b[start:s.i]
 			s.i++
 			if !utf8.Valid(v) {
-				return "", false
+				return nil, false
 			}
-			return string(v), true
+			return v, true
 		case c == '\\' || c < 0x20:
-			return "", false
+			return nil, false
 		}
 		s.i++
 	}
-	return "", false
+	return nil, false
 }
 
 // int reads an integer in JSON's grammar that fits in 32 bits, the range
@@ -388,7 +416,7 @@ func (s *scanner) date() (*ketacover.Date, bool) {
 
 // strs reads an array of strings; [] is an empty, non-nil slice, as
 // encoding/json makes it.
-func (s *scanner) strs() ([]string, bool) {
+func (s *scanner) strs(str func() (string, bool)) ([]string, bool) {
 	if !s.byte('[') {
 		return nil, false
 	}
@@ -397,7 +425,7 @@ func (s *scanner) strs() ([]string, bool) {
 		return out, true
 	}
 	for {
-		v, ok := s.str()
+		v, ok := str()
 		if !ok {
 			return nil, false
 		}

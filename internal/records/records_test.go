@@ -1,6 +1,7 @@
 package records
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -47,6 +48,41 @@ func FuzzDecodeDetails(f *testing.F) {
 				t.Fatalf("%q (-json +DecodeDetails):\n%s", b, diff)
 			}
 		}
+		// The same through an interner that shares strings, reading the
+		// input twice so that the second read meets interned words; the
+		// input is then overwritten, which an interner that kept the
+		// bytes would show.
+		words := map[string]string{}
+		intern := func(v []byte) string {
+			if w, ok := words[string(v)]; ok {
+				return w
+			}
+			w := string(v)
+			words[w] = w
+			return w
+		}
+		c := bytes.Clone(b)
+		for range 2 {
+			var got ketacover.Details
+			ierr := DecodeDetailsIntern(c, &got, intern)
+			if (ierr == nil) != (werr == nil) {
+				t.Fatalf("%q: json.Unmarshal error %v, DecodeDetailsIntern error %v", b, werr, ierr)
+			}
+			if werr == nil {
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Fatalf("%q (-json +DecodeDetailsIntern):\n%s", b, diff)
+				}
+			}
+			if ierr == nil {
+				for i := range c {
+					c[i] = 'x'
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Fatalf("%q: DecodeDetailsIntern's result changed with its input (-json +got):\n%s", b, diff)
+				}
+				copy(c, b)
+			}
+		}
 	})
 }
 
@@ -64,7 +100,7 @@ func TestDetailsRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got ketacover.Details
-	if !fastDetails([]byte(b), &got) {
+	if !fastDetails([]byte(b), &got, nil) {
 		t.Fatalf("fast path refused what EncodeDetails wrote: %s", b)
 	}
 	if diff := cmp.Diff(full, got); diff != "" {
