@@ -83,6 +83,31 @@ func BenchmarkTimelines10k(b *testing.B) {
 	}
 }
 
+// BenchmarkScanTimelines10k is BenchmarkTimelines10k/plain through
+// ScanTimelines, which reuses the case and the events it hands to fn: the
+// read that Agenda does.
+func BenchmarkScanTimelines10k(b *testing.B) {
+	d := MustOpen(b, filepath.Join(b.TempDir(), "bench.db"), Options{})
+	fill(b, d, 10000, 5)
+	cpu := cpuTime()
+	b.ResetTimer()
+	for b.Loop() {
+		cases, events := 0, 0
+		err := d.ScanTimelines(ctx, func(c *ketacover.StoredCase, es []ketacover.Event) error {
+			cases++
+			events += len(es)
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if cases != 10000 || events != 50000 {
+			b.Fatalf("walked %d cases and %d events, want 10000 and 50000", cases, events)
+		}
+	}
+	reportCPU(b, cpu)
+}
+
 // BenchmarkAppend appends one event at a time, each its own durable
 // transaction (synchronous=FULL), round-robin over 100 cases so that each
 // check sees a short timeline, as in a clinic.
