@@ -189,7 +189,9 @@ func (l *Library) judge(p *Compiled, v *ketacover.Version, f *Facts) ketacover.D
 	if a := d.Authorization; a != nil {
 		d.Limits = append(d.Limits, withSection(authorizationText(a), a.Section))
 	}
-	res := p.evalTree(tree, f, 0, &d)
+	size := treeSize(tree)
+	d.Criteria = make([]ketacover.CriterionResult, 0, size)
+	res := p.evalTree(tree, f, 0, &d, newSlab(size))
 	collect(&d, tree, res, f)
 	switch {
 	case res.result == ketacover.Met && cov.Incomplete != "":
@@ -220,12 +222,59 @@ type nodeResult struct {
 	leaf     *ketacover.Node
 }
 
+// slab holds a tree's nodeResults and their child lists, allocated once
+// per evaluation rather than once per node.
+type slab struct {
+	nodes []nodeResult
+	kids  []*nodeResult
+}
+
+func newSlab(size int) *slab {
+	return &slab{nodes: make([]nodeResult, size), kids: make([]*nodeResult, size)}
+}
+
+// node returns a fresh nodeResult.
+func (s *slab) node() *nodeResult {
+	if len(s.nodes) == 0 {
+		return &nodeResult{}
+	}
+	r := &s.nodes[0]
+	s.nodes = s.nodes[1:]
+	return r
+}
+
+// children returns an empty list with room for n children, so appending
+// them does not allocate.
+func (s *slab) children(n int) []*nodeResult {
+	if len(s.kids) < n {
+		return make([]*nodeResult, 0, n)
+	}
+	l := s.kids[:0:n]
+	s.kids = s.kids[n:]
+	return l
+}
+
+// treeSize is the number of nodes in the tree under n, n included.
+func treeSize(n *ketacover.Node) int {
+	size := 1
+	for i := range n.All {
+		size += treeSize(&n.All[i])
+	}
+	for i := range n.Any {
+		size += treeSize(&n.Any[i])
+	}
+	if n.Not != nil {
+		size += treeSize(n.Not)
+	}
+	return size
+}
+
 // evalTree evaluates n three-valuedly and appends one CriterionResult per
 // node, in tree order, to d.Criteria.
-func (p *Compiled) evalTree(n *ketacover.Node, f *Facts, depth int, d *ketacover.Determination) *nodeResult {
+func (p *Compiled) evalTree(n *ketacover.Node, f *Facts, depth int, d *ketacover.Determination, s *slab) *nodeResult {
 	idx := len(d.Criteria)
 	d.Criteria = append(d.Criteria, ketacover.CriterionResult{ID: n.ID, Depth: depth, Text: n.Text, Section: n.Section, Evidence: n.Evidence})
-	r := &nodeResult{}
+	r := s.node()
 	cr := func() *ketacover.CriterionResult { return &d.Criteria[idx] }
 	switch {
 	case len(n.All) > 0:
@@ -234,8 +283,9 @@ func (p *Compiled) evalTree(n *ketacover.Node, f *Facts, depth int, d *ketacover
 			cr().Text = "All of the following"
 		}
 		r.result = ketacover.Met
+		r.children = s.children(len(n.All))
 		for i := range n.All {
-			ch := p.evalTree(&n.All[i], f, depth+1, d)
+			ch := p.evalTree(&n.All[i], f, depth+1, d, s)
 			r.children = append(r.children, ch)
 			r.result = and(r.result, ch.result)
 		}
@@ -245,8 +295,9 @@ func (p *Compiled) evalTree(n *ketacover.Node, f *Facts, depth int, d *ketacover
 			cr().Text = "Any one of the following"
 		}
 		r.result = ketacover.NotMet
+		r.children = s.children(len(n.Any))
 		for i := range n.Any {
-			ch := p.evalTree(&n.Any[i], f, depth+1, d)
+			ch := p.evalTree(&n.Any[i], f, depth+1, d, s)
 			r.children = append(r.children, ch)
 			r.result = or(r.result, ch.result)
 		}
@@ -255,7 +306,8 @@ func (p *Compiled) evalTree(n *ketacover.Node, f *Facts, depth int, d *ketacover
 		if cr().Text == "" {
 			cr().Text = "None of the following"
 		}
-		ch := p.evalTree(n.Not, f, depth+1, d)
+		r.children = s.children(1)
+		ch := p.evalTree(n.Not, f, depth+1, d, s)
 		r.children = append(r.children, ch)
 		r.result = not(ch.result)
 	default:
