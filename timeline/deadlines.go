@@ -116,6 +116,7 @@ type opener struct {
 	// rise (then an entry's key orders its case as its ID does).
 	rank   uint32
 	ranked bool
+	lastID string
 }
 
 // entry is a deadline of a case as an opener lists it: the clock, which
@@ -156,11 +157,11 @@ func (e entry) deadline() ketacover.Deadline {
 func (o *opener) open(c *ketacover.StoredCase, s State) {
 	if o.rank == 0 {
 		o.ranked = true
-	} else if o.c.ID >= c.ID || o.rank == math.MaxUint32 {
+	} else if o.lastID >= c.ID || o.rank == math.MaxUint32 {
 		o.ranked = false
 	}
 	o.rank++
-	o.c = c
+	o.c, o.lastID = c, c.ID // not o.c.ID later: a store may reuse the case
 	first := len(o.out)
 	plan := c.Case.Plan
 	state := plan.State
