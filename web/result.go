@@ -131,10 +131,12 @@ func newResultPage(res checkResult, f *checkForm) resultPage {
 	p.Headline, p.Meaning = outcomeWords(res.Outcome, ref)
 	p.Class = outcomeClass(res.Outcome)
 	seenQ, seenE := map[string]bool{}, map[string]bool{}
+	p.Policies = make([]policyResult, 0, len(res.Results))
 	for _, d := range res.Results {
 		pr := policyResult{
 			Policy: d.Policy, Verdict: d.Verdict, Class: outcomeClass(d.Outcome),
 			Limits: d.Limits, Alternatives: d.Alternatives, Notes: d.Notes, Missing: d.Missing,
+			Criteria: make([]criterionRow, 0, len(d.Criteria)),
 		}
 		pr.Headline, pr.Meaning = outcomeWords(d.Outcome, d.ReferenceOutcome)
 		for _, c := range d.Criteria {
