@@ -2,9 +2,11 @@ package rates
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -514,6 +516,23 @@ var strStop = [256]bool{'"': true, '\\': true}
 // skipClass marks the bytes that matter when skipping: quotes and brackets.
 var skipClass = [256]bool{'"': true, '{': true, '}': true, '[': true, ']': true}
 
+// Word-at-a-time tests ("SWAR"): eight bytes in a uint64, little-endian.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// zeroBytes flags, by its high bit, the first zero byte of x (bytes after
+// it may be flagged wrongly, by the borrow: callers use only the lowest
+// flag).
+func zeroBytes(x uint64) uint64 { return (x - ones) &^ x & highs }
+
+// strWord flags the first '"' or '\\' in x: where a run of plain string
+// bytes ends.
+func strWord(x uint64) uint64 {
+	return zeroBytes(x^('"'*ones)) | zeroBytes(x^('\\'*ones))
+}
+
 // skip skips one value of any size without decoding it. Inside skipped
 // objects and arrays only strings and bracket balance are checked: that is
 // what lets it run at memory speed on the codes nobody asked for.
@@ -579,8 +598,8 @@ func (l *lexer) skipStrSlow() error {
 // skipNested skips an object or array whose opening bracket is at l.pos.
 func (l *lexer) skipNested() error {
 	depth := 0
-	bits := l.bits[:0]
-	defer func() { l.bits = bits }()
+	kinds := l.bits[:0] // a bit per level: 1 for an object
+	defer func() { l.bits = kinds }()
 	for {
 		b := l.buf
 		i := l.pos
@@ -592,15 +611,22 @@ func (l *lexer) skipNested() error {
 			}
 			switch c {
 			case '"':
-				// Most strings here are short keys and codes: a byte loop
-				// beats a call to IndexByte for them. Past 16 bytes the
-				// vectorized IndexByte takes over.
+				// Most strings here are short keys and codes: eight bytes
+				// at a time beat a call to IndexByte for them. Past 32
+				// bytes the vectorized IndexByte takes over.
 				j := i + 1
-				for end := min(j+16, len(b)); j < end; j++ {
+				for end := min(j+32, len(b)-8); j <= end; j += 8 {
+					if m := strWord(binary.LittleEndian.Uint64(b[j:])); m != 0 {
+						j += bits.TrailingZeros64(m) >> 3
+						goto stop
+					}
+				}
+				for end := min(j+8, len(b)); j < end; j++ {
 					if strStop[b[j]] {
 						break
 					}
 				}
+			stop:
 				if j < len(b) && b[j] == '"' {
 					i = j + 1
 					continue
@@ -624,9 +650,9 @@ func (l *lexer) skipNested() error {
 						l.pos = i
 						return l.errorf("nesting deeper than %d levels", maxDepth)
 					}
-					bits = append(bits, 0)
+					kinds = append(kinds, 0)
 				}
-				w := &bits[depth/64]
+				w := &kinds[depth/64]
 				if c == '{' {
 					*w |= 1 << (depth % 64)
 				} else {
@@ -640,7 +666,7 @@ func (l *lexer) skipNested() error {
 					return l.errorf("unexpected %q", c)
 				}
 				depth--
-				isObj := bits[depth/64]>>(depth%64)&1 == 1
+				isObj := kinds[depth/64]>>(depth%64)&1 == 1
 				if isObj != (c == '}') {
 					l.pos = i
 					if isObj {
@@ -649,7 +675,7 @@ func (l *lexer) skipNested() error {
 					return l.errorf("expected ']' to close an array, found '}'")
 				}
 				if depth%64 == 0 {
-					bits = bits[:depth/64]
+					kinds = kinds[:depth/64]
 				}
 				i++
 				if depth == 0 {
