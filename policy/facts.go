@@ -148,13 +148,14 @@ func (f *Facts) value(v reflect.Value, path string) any {
 		}
 		fields := fieldsOf(v.Type())
 		paths := pathsOf(v.Type(), path)
-		m := make(map[string]any, len(fields))
+		var buf [32]keyValue
+		kv := buf[:0]
 		for i, fi := range fields {
 			if x := f.value(v.Field(fi.index), paths[i]); x != nil {
-				m[fi.name] = x
+				kv = append(kv, keyValue{fi.name, x})
 			}
 		}
-		return m
+		return mapOf(kv)
 	case reflect.Slice:
 		if v.IsNil() {
 			f.absent = append(f.absent, path)
@@ -183,6 +184,23 @@ func (f *Facts) value(v reflect.Value, path string) any {
 	return nil
 }
 
+// keyValue is a recorded field of a struct on its way into a map.
+type keyValue struct {
+	key   string
+	value any
+}
+
+// mapOf makes the map of a struct's recorded fields, sized for those
+// rather than for every field (most of a case's fields are usually not
+// recorded, and a map sized for all of them is several times larger).
+func mapOf(kv []keyValue) map[string]any {
+	m := make(map[string]any, len(kv))
+	for _, e := range kv {
+		m[e.key] = e.value
+	}
+	return m
+}
+
 // elem converts a list element, leaving out what is not recorded.
 func elem(v reflect.Value) any {
 	if v.Kind() == reflect.Pointer {
@@ -199,14 +217,14 @@ func elem(v reflect.Value) any {
 			}
 			return d.String()
 		}
-		fields := fieldsOf(v.Type())
-		m := make(map[string]any, len(fields))
-		for _, fi := range fields {
+		var buf [32]keyValue
+		kv := buf[:0]
+		for _, fi := range fieldsOf(v.Type()) {
 			if x := elem(v.Field(fi.index)); x != nil {
-				m[fi.name] = x
+				kv = append(kv, keyValue{fi.name, x})
 			}
 		}
-		return m
+		return mapOf(kv)
 	case reflect.String:
 		if v.String() == "" {
 			return nil
