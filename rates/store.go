@@ -34,7 +34,7 @@ func (s span) n() int     { return int(s & (1<<spanLenBits - 1)) }
 // Files number their groups 1, 2, 3, ... (the CMS examples, and every
 // payer file seen), so integer ids up to a few times the number of
 // groups index a slice: 8 bytes a group and no hashing. Other integers
-// go to a map (about 44 bytes a group in Go's maps, with their spare
+// go to a map (about 30 bytes a group in Go's maps, with their spare
 // room and growth), other text to a second map.
 type refStore struct {
 	dir     string
