@@ -38,7 +38,7 @@ type pages struct {
 	set map[string]*template.Template
 
 	// frames are layouts rendered around a body marker, for pages whose
-	// body is written without a template (writeFramed), by frameKey.
+	// body is written without a template (Server.framed), by frameKey.
 	frames     sync.Map
 	frameCount atomic.Int32
 }

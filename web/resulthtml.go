@@ -466,27 +466,32 @@ const maxFrames = 64
 // bodyMarker stands for the body while the layout is rendered once.
 const bodyMarker = "\x00ketacover-body\x00"
 
-// writeFramed writes a page whose body is written by body rather than by
-// a template: the page template's content must be {{.Page.Body}}. The
+// framed renders into a pooled buffer (the caller returns it with
+// putBuffer) a page whose body is written by body rather than by a
+// template: the page template's content must be {{.Page.Body}}. The
 // layout around the body depends only on the page, the title, the section
 // and the hooks switched on, so for visitors who are not signed in it is
 // rendered once per page, title and section and kept; signed-in users
 // and dev mode render it each time.
-func (s *Server) writeFramed(w http.ResponseWriter, r *http.Request, status int, name, title, section string, body func(*bytes.Buffer)) error {
+func (s *Server) framed(r *http.Request, name, title, section string, body func(*bytes.Buffer)) (*bytes.Buffer, error) {
 	f, err := s.frame(r, name, title, section)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	buf := buffers.Get().(*bytes.Buffer)
-	defer putBuffer(buf)
 	buf.WriteString(f.head)
 	body(buf)
 	buf.WriteString(f.tail)
+	return buf, nil
+}
+
+// writeHTML writes a whole page.
+func writeHTML(w http.ResponseWriter, status int, buf *bytes.Buffer) error {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	_, err = w.Write(buf.Bytes())
+	_, err := w.Write(buf.Bytes())
 	return err
 }
 
