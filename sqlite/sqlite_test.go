@@ -60,7 +60,7 @@ func mustOpenDerived(tb testing.TB, path, hexkey string) *DB {
 	}
 	d := &DB{path: path, Now: time.Now, hexkey: hexkey}
 	var err error
-	if d.db, err = sql.Open("sqlite3", d.dsn(path, 10*time.Second)); err != nil {
+	if d.db, err = sql.Open("sqlite3", d.dsn(path, 10*time.Second, 16384)); err != nil {
 		tb.Fatal(err)
 	}
 	d.db.SetMaxOpenConns(4)

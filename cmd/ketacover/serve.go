@@ -205,7 +205,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	deps.Documents = letterDocuments{w}
 	if cfg.DB != "" {
-		s, err := openStore(ctx, e, cfg.DB)
+		s, err := openServerStore(ctx, e, cfg.DB)
 		if err != nil {
 			return err
 		}

@@ -22,6 +22,17 @@ func dbFlag(fs *flag.FlagSet) *string { return fs.String("db", "", dbUsage) }
 // PostgreSQL; anything else is a SQLite file, encrypted with
 // KETACOVER_DB_KEY when that is set.
 func openStore(ctx context.Context, e *env, dsn string) (ketacover.Store, error) {
+	return openStoreCache(ctx, e, dsn, sqlite.CLICacheKiB)
+}
+
+// openServerStore is openStore for ketacover serve, which keeps its
+// connections and reads the same pages again: SQLite's page cache at the
+// store's default size rather than a one-shot command's.
+func openServerStore(ctx context.Context, e *env, dsn string) (ketacover.Store, error) {
+	return openStoreCache(ctx, e, dsn, 0)
+}
+
+func openStoreCache(ctx context.Context, e *env, dsn string, cacheKiB int) (ketacover.Store, error) {
 	if dsn == "" {
 		dsn = e.getenv("KETACOVER_DB")
 	}
@@ -38,5 +49,5 @@ func openStore(ctx context.Context, e *env, dsn string) (ketacover.Store, error)
 			return nil, err
 		}
 	}
-	return sqlite.Open(ctx, dsn, sqlite.Options{Key: key, Now: e.now})
+	return sqlite.Open(ctx, dsn, sqlite.Options{Key: key, Now: e.now, CacheKiB: cacheKiB})
 }
