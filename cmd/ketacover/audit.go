@@ -10,10 +10,11 @@ import (
 
 const auditUsage = `audit [--case ID] [--user NAME] [--limit N] [--json] [--db DB]
 
-Prints the audit trail of the clinic workbench, newest first: every view
-and change of a case, every sign-in (and failed one) and every change of a
-user — who, when (UTC), what, which case and from which address. Entries
-are append-only: the database refuses to change or remove one.
+Prints the audit trail, newest first: every view and change of a case in
+the clinic workbench, the API or this command line, every sign-in (and
+failed one) and every change of a user — who, when (UTC), what, which case
+and from which address ("cli" for the command line). Entries are
+append-only: the database refuses to change or remove one.
 
   --case ID     only entries about this case
   --user NAME   only entries by this user

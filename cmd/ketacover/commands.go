@@ -43,7 +43,7 @@ func commands() []command {
 		{"backup", "copy the live SQLite case database to a file (encrypted when the database is)", backupUsage, runBackup},
 		{"pas", "build a Da Vinci PAS prior-authorization request bundle, or read a PAS response onto a case", pasUsage, runPas},
 		{"user", "add and manage the people who sign in to the clinic workbench (admin, staff, read-only)", userUsage, runUser},
-		{"audit", "the workbench's audit trail: who viewed or changed which case, when and from where", auditUsage, runAudit},
+		{"audit", "the audit trail: who viewed or changed which case, when and from where (workbench, API or command line)", auditUsage, runAudit},
 	}
 }
 
