@@ -1,6 +1,7 @@
 package rates
 
 import (
+	"encoding/binary"
 	"fmt"
 	"os"
 	"strconv"
@@ -35,17 +36,33 @@ func (s span) n() int     { return int(s & (1<<spanLenBits - 1)) }
 // payer file seen), so integer ids up to a few times the number of
 // groups index a slice: 8 bytes a group and no hashing. Other integers
 // go to a map (about 30 bytes a group in Go's maps, with their spare
-// room and growth), other text to a second map.
+// room and growth), other text to a second map; their records start with
+// the id, so that a lookup by hash can check it.
+//
+// The index is bounded too (index.go): at most denseMaxPages pages of the
+// slice stay in memory, the others go to a file of 8-byte records at
+// id*8; past hashMemMax ids the maps go to sorted runs of (hash, span)
+// on disk. What still grows with the number of groups is 24 bytes per
+// page of 8,192 ids (the slice of pages) and 8 bytes per 256 ids in runs
+// (their fences): about 3 bytes per thousand groups.
 type refStore struct {
-	dir     string
-	dense   [][]span // by integer id, in pages; 0 is absent (a record is never empty)
-	ndense  int      // ids in dense
-	ints    map[uint64]span
-	strs    map[string]span
-	mem     []byte // the log's tail, not yet written to f
-	memBase int64  // log offset of mem[0]
-	f       *os.File
-	buf     []byte
+	dir      string
+	dense    [][]span // by integer id, in pages; nil is not in memory; 0 is absent (a record is never empty)
+	ndense   int      // ids in dense, in memory or in idx
+	resident []int    // pages of dense in memory, oldest first
+	idx      *os.File // pages of dense sent out of memory, at id*8
+	idxPages int      // pages the extent of idx covers
+	pbuf     []byte
+	ints     map[uint64]span
+	strs     map[string]span
+	runs     []*hashRun // older ints and strs entries, oldest first
+	nflushed int        // entries moved to runs
+	hents    []hent
+	rbuf     []byte
+	mem      []byte // the log's tail, not yet written to f
+	memBase  int64  // log offset of mem[0]
+	f        *os.File
+	buf      []byte
 }
 
 func newRefStore(dir string) *refStore {
@@ -72,17 +89,26 @@ func intID(id string) (uint64, bool) {
 	return v, err == nil
 }
 
-func (s *refStore) len() int { return s.ndense + len(s.ints) + len(s.strs) }
+// len counts the ids stored (an id replaced in another index may count
+// twice). It never decreases, so an id that once went to the dense index
+// always does.
+func (s *refStore) len() int { return s.ndense + len(s.ints) + len(s.strs) + s.nflushed }
 
 // put stores rec (a provider-reference record) under id. A later record
 // for the same id replaces the earlier.
 func (s *refStore) put(id string, rec []byte) error {
-	need := len(s.mem) + len(rec)
+	v, isInt := intID(id)
+	dense := isInt && v < uint64(2*s.len()+denseSlack)
+	size := len(rec)
+	if !dense {
+		size += binary.MaxVarintLen64 + len(id)
+	}
+	need := len(s.mem) + size
 	if need > storeBudget && len(s.mem) > 0 {
 		if err := s.flush(); err != nil {
 			return err
 		}
-		need = len(rec)
+		need = size
 	}
 	if need > cap(s.mem) {
 		// Grow by doubling up to the budget, never past it (append's
@@ -92,17 +118,26 @@ func (s *refStore) put(id string, rec []byte) error {
 		s.mem = m
 	}
 	off := s.memBase + int64(len(s.mem))
-	if len(rec) >= 1<<spanLenBits || off >= 1<<(64-spanLenBits) {
+	if size >= 1<<spanLenBits || off >= 1<<(64-spanLenBits) {
 		return fmt.Errorf("provider_group_id %s: %d bytes of providers kept, past the store's limits", id, len(rec))
 	}
-	sp := span(off)<<spanLenBits | span(len(rec))
+	start := len(s.mem)
+	if !dense {
+		s.mem = binary.AppendUvarint(s.mem, uint64(len(id)))
+		s.mem = append(s.mem, id...)
+	}
 	s.mem = append(s.mem, rec...)
-	if v, ok := intID(id); ok {
-		if !s.putDense(v, sp) {
-			s.ints[v] = sp
-		}
-	} else {
+	sp := span(off)<<spanLenBits | span(len(s.mem)-start)
+	switch {
+	case dense:
+		return s.putDense(v, sp)
+	case isInt:
+		s.ints[v] = sp
+	default:
 		s.strs[id] = sp
+	}
+	if len(s.ints)+len(s.strs) > hashMemMax {
+		return s.flushHashed()
 	}
 	return nil
 }
@@ -117,33 +152,32 @@ const denseSlack = 1 << 16
 // to grow, and a gap in the numbering costs nothing.
 const densePage = 1 << 13
 
-// putDense records sp under v in the slice if v is small enough.
-func (s *refStore) putDense(v uint64, sp span) bool {
-	if v >= uint64(2*s.len()+denseSlack) {
-		return false
-	}
+// putDense records sp under v in the slice.
+func (s *refStore) putDense(v uint64, sp span) error {
 	p := int(v / densePage)
 	for len(s.dense) <= p {
 		s.dense = append(s.dense, nil)
 	}
 	if s.dense[p] == nil {
-		s.dense[p] = make([]span, densePage)
+		if err := s.loadPage(p); err != nil {
+			return err
+		}
 	}
 	if s.dense[p][v%densePage] == 0 {
 		s.ndense++
 	}
 	s.dense[p][v%densePage] = sp
-	return true
+	return nil
 }
 
 // getDense returns the span of v in the slice, if it is there.
-func (s *refStore) getDense(v uint64) (span, bool) {
+func (s *refStore) getDense(v uint64) (span, bool, error) {
 	p := v / densePage
-	if p >= uint64(len(s.dense)) || s.dense[p] == nil {
-		return 0, false
+	if p < uint64(len(s.dense)) && s.dense[p] != nil {
+		sp := s.dense[p][v%densePage]
+		return sp, sp != 0, nil
 	}
-	sp := s.dense[p][v%densePage]
-	return sp, sp != 0
+	return s.spilledDense(v)
 }
 
 func (s *refStore) flush() error {
@@ -164,17 +198,58 @@ func (s *refStore) flush() error {
 
 // get returns the record for id; the slice is valid until the next call.
 func (s *refStore) get(id string) ([]byte, bool, error) {
-	var sp span
-	var ok bool
 	if v, isInt := intID(id); isInt {
-		if sp, ok = s.getDense(v); !ok {
-			sp, ok = s.ints[v]
+		sp, ok, err := s.getDense(v)
+		if ok || err != nil {
+			return s.read(sp, ok, err)
 		}
-	} else {
-		sp, ok = s.strs[id]
+		if sp, ok := s.ints[v]; ok {
+			return s.hashed(sp, id)
+		}
+	} else if sp, ok := s.strs[id]; ok {
+		return s.hashed(sp, id)
 	}
-	if !ok {
+	if len(s.runs) == 0 {
 		return nil, false, nil
+	}
+	// Newest run first: an id's latest record wins.
+	h := hashID(id)
+	var rec []byte
+	match := func(sp span) (bool, error) {
+		r, ok, err := s.hashed(sp, id)
+		rec = r
+		return ok, err
+	}
+	for i := len(s.runs) - 1; i >= 0; i-- {
+		ok, err := s.find(s.runs[i], h, match)
+		if ok || err != nil {
+			return rec, ok, err
+		}
+	}
+	return nil, false, nil
+}
+
+// hashed reads the record at sp, which starts with its id, and returns
+// the rest if that id is id.
+func (s *refStore) hashed(sp span, id string) ([]byte, bool, error) {
+	rec, _, err := s.read(sp, true, nil)
+	if err != nil {
+		return nil, false, err
+	}
+	n, k := binary.Uvarint(rec)
+	if k <= 0 || n > uint64(len(rec)-k) {
+		return nil, false, fmt.Errorf("provider reference file: %w", errCorrupt)
+	}
+	if string(rec[k:k+int(n)]) != id {
+		return nil, false, nil // another id with the same hash
+	}
+	return rec[k+int(n):], true, nil
+}
+
+// read returns the bytes at sp, from memory or the store's file.
+func (s *refStore) read(sp span, ok bool, err error) ([]byte, bool, error) {
+	if !ok || err != nil {
+		return nil, false, err
 	}
 	if sp.off() >= s.memBase {
 		i := sp.off() - s.memBase
@@ -190,10 +265,17 @@ func (s *refStore) get(id string) ([]byte, bool, error) {
 	return s.buf, true, nil
 }
 
+// close removes the store's files.
 func (s *refStore) close() {
-	if s.f != nil {
-		s.f.Close()
-		os.Remove(s.f.Name())
-		s.f = nil
+	for _, f := range []**os.File{&s.f, &s.idx} {
+		if *f != nil {
+			(*f).Close()
+			os.Remove((*f).Name())
+			*f = nil
+		}
 	}
+	for _, r := range s.runs {
+		r.close()
+	}
+	s.runs = nil
 }
