@@ -28,6 +28,12 @@ var denseMaxPages = 128
 // to a sorted run on disk. Lowered by tests.
 var hashMemMax = 1 << 16
 
+// needMax is how many provider_group_ids a file whose
+// provider_references come after in_network may have the scan remember
+// as used by the items it keeps (about 3 MiB); past it the store keeps
+// every group. Lowered by tests.
+var needMax = 1 << 16
+
 // hashSeed and hashID key the on-disk runs. A hash is only a hint: every
 // match is checked against the id stored with its record, so tests may
 // replace hashID with one that collides often.

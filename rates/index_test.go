@@ -14,14 +14,15 @@ import (
 )
 
 // tinyIndex lowers the provider store's budgets so that its index goes to
-// disk after a few ids, until the test ends. collide makes every id hash
+// disk after a few ids (and a file with provider_references last keeps
+// every group), until the test ends. collide makes every id hash
 // to one of 512 values, so that lookups must tell ids apart by the id
 // stored with their record.
 func tinyIndex(t *testing.T, collide bool) {
 	t.Helper()
-	pages, hmax, budget, hash := denseMaxPages, hashMemMax, storeBudget, hashID
-	t.Cleanup(func() { denseMaxPages, hashMemMax, storeBudget, hashID = pages, hmax, budget, hash })
-	denseMaxPages, hashMemMax, storeBudget = 1, 8, 256
+	pages, hmax, budget, hash, nmax := denseMaxPages, hashMemMax, storeBudget, hashID, needMax
+	t.Cleanup(func() { denseMaxPages, hashMemMax, storeBudget, hashID, needMax = pages, hmax, budget, hash, nmax })
+	denseMaxPages, hashMemMax, storeBudget, needMax = 1, 8, 256, 8
 	if collide {
 		hashID = func(id string) uint64 { return hash(id) % 512 }
 	}

@@ -120,8 +120,15 @@ func (s *scanner) deferItem(h *itemHeader) error {
 	}
 	add := func(rec []byte) error {
 		d := dec{b: rec}
-		for _, id := range d.strs() {
-			s.need[id] = true
+		if !s.needAll {
+			for _, id := range d.strs() {
+				s.need[id] = true
+			}
+			if len(s.need) > needMax {
+				// Past needMax ids the set would grow with the file: keep
+				// every group instead (the store's memory is bounded).
+				s.needAll, s.need = true, nil
+			}
 		}
 		s.ent.reset()
 		s.ent.byte1('E')

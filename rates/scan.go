@@ -109,6 +109,7 @@ type scanner struct {
 	item       enc // entries of the current matching item
 	itemRefs   bool
 	need       map[string]bool // ref ids deferred items use
+	needAll    bool            // need grew past needMax: every id is needed
 	remote     map[string][]byte
 	grp        groupState
 	ent        enc
@@ -498,7 +499,7 @@ func (s *scanner) providerRefs() error {
 			return nil
 		}
 		id = normID(id)
-		if s.inNetwork && !s.need[id] {
+		if s.inNetwork && !s.needAll && !s.need[id] {
 			return nil // references after in_network: keep only those used
 		}
 		s.ent.reset()
