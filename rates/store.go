@@ -44,7 +44,8 @@ func (s span) n() int     { return int(s & (1<<spanLenBits - 1)) }
 // id*8; past hashMemMax ids the maps go to sorted runs of (hash, span)
 // on disk. What still grows with the number of groups is 24 bytes per
 // page of 8,192 ids (the slice of pages) and 8 bytes per 256 ids in runs
-// (their fences): about 3 bytes per thousand groups.
+// (their fences): about 3 bytes per thousand integer ids, 31 per
+// thousand other ids.
 type refStore struct {
 	dir      string
 	dense    [][]span // by integer id, in pages; nil is not in memory; 0 is absent (a record is never empty)
