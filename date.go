@@ -116,6 +116,22 @@ func (d Date) DaysUntil(e Date) int {
 	return int(e.Time().Sub(d.Time()).Hours() / 24)
 }
 
+// DaysIn is the length of month m of year y in the proleptic Gregorian
+// calendar that package time uses. Parsers that check a day exists read
+// it instead of a round trip through time.Date.
+func DaysIn(y int, m time.Month) int {
+	switch m {
+	case time.February:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
+}
+
 func cmpInt(a, b int) int {
 	switch {
 	case a < b:

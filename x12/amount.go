@@ -110,21 +110,8 @@ func ParseDate(b []byte) (ketacover.Date, error) {
 	y := int(b[0]-'0')*1000 + int(b[1]-'0')*100 + int(b[2]-'0')*10 + int(b[3]-'0')
 	m := int(b[4]-'0')*10 + int(b[5]-'0')
 	d := int(b[6]-'0')*10 + int(b[7]-'0')
-	if m < 1 || m > 12 || d < 1 || d > daysIn(y, time.Month(m)) {
+	if m < 1 || m > 12 || d < 1 || d > ketacover.DaysIn(y, time.Month(m)) {
 		return ketacover.Date{}, errDate
 	}
 	return ketacover.Date{Year: y, Month: time.Month(m), Day: d}, nil
-}
-
-func daysIn(y int, m time.Month) int {
-	switch m {
-	case time.February:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case time.April, time.June, time.September, time.November:
-		return 30
-	}
-	return 31
 }

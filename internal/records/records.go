@@ -457,27 +457,10 @@ func ParseDate(s string) (ketacover.Date, bool) {
 		return n
 	}
 	d := ketacover.Date{Year: num(s[:4]), Month: time.Month(num(s[5:7])), Day: num(s[8:])}
-	if d.Year < 1 || d.Month < 1 || d.Month > 12 || d.Day < 1 || d.Day > daysIn(d.Month, d.Year) {
+	if d.Year < 1 || d.Month < 1 || d.Month > 12 || d.Day < 1 || d.Day > ketacover.DaysIn(d.Year, d.Month) {
 		return ketacover.Date{}, false
 	}
 	return d, true
-}
-
-// daysIn is the length of month m of year y in the proleptic Gregorian
-// calendar that time uses (checked against time.Parse by FuzzParseDate):
-// reading it is cheaper than the round trip through time.Date that would
-// tell whether the day exists.
-func daysIn(m time.Month, y int) int {
-	switch m {
-	case time.February:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case time.April, time.June, time.September, time.November:
-		return 30
-	}
-	return 31
 }
 
 // StoredTime is how the stores keep a moment: UTC, to the microsecond
