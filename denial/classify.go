@@ -72,6 +72,29 @@ type Result struct {
 	Codes          []Code `json:"codes"`  // the table entries behind the result
 }
 
+// Memo remembers Classify's answers by their inputs: a remittance
+// repeats the same few code combinations thousands of times. The zero
+// value is ready to use; it keeps at most 10,000 answers. Not safe for
+// concurrent use.
+type Memo struct{ m map[string]Result }
+
+// Classify is Classify, answered from memory when the same codes came
+// before.
+func (m *Memo) Classify(group, carcCode string, rarcCodes []string) Result {
+	key := group + "|" + carcCode + "|" + strings.Join(rarcCodes, ",")
+	if r, ok := m.m[key]; ok {
+		return r
+	}
+	r := Classify(group, carcCode, rarcCodes)
+	if m.m == nil {
+		m.m = map[string]Result{}
+	}
+	if len(m.m) < 10000 {
+		m.m[key] = r
+	}
+	return r
+}
+
 // Classify classifies one adjustment: group code (CO, PR, OA, PI, CR), CARC
 // and the remark codes that came with it. It never fails; an unknown code
 // gives Action Review with a reason that says so.

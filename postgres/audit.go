@@ -15,10 +15,8 @@ var _ ketacover.AuditLog = (*DB)(nil)
 
 // RecordAudit appends entries in one transaction. Returns EINVALID.
 func (d *DB) RecordAudit(ctx context.Context, entries []ketacover.AuditEntry) error {
-	for i := range entries {
-		if err := entries[i].Validate(); err != nil {
-			return err
-		}
+	if err := records.CheckAudit(entries); err != nil {
+		return err
 	}
 	if len(entries) == 0 {
 		return nil
@@ -39,8 +37,8 @@ func (d *DB) RecordAudit(ctx context.Context, entries []ketacover.AuditEntry) er
 // Audit lists the entries f selects, newest first. Returns EINVALID for a
 // negative Offset or Limit.
 func (d *DB) Audit(ctx context.Context, f ketacover.AuditFilter) ([]ketacover.AuditEntry, error) {
-	if f.Offset < 0 || f.Limit < 0 {
-		return nil, ketacover.Errorf(ketacover.EINVALID, "audit: offset %d and limit %d must not be negative", f.Offset, f.Limit)
+	if err := records.CheckAuditFilter(f); err != nil {
+		return nil, err
 	}
 	var where []string
 	var args []any

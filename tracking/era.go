@@ -100,7 +100,7 @@ func ImportERA(ctx context.Context, s ketacover.Store, r io.Reader, opt ImportOp
 	if err != nil {
 		return im, err
 	}
-	var cl classifier
+	var memo denial.Memo
 	h := x12.Handler835{Claim: func(c *x12.ClaimPayment) error {
 		out := Outcome{Claim: c.PatientControlNumber, PayerClaim: c.PayerClaimNumber}
 		id, ok := idx.match(c)
@@ -110,7 +110,7 @@ func ImportERA(ctx context.Context, s ketacover.Store, r io.Reader, opt ImportOp
 			return nil
 		}
 		out.CaseID = id
-		ev := Event(c, cl.denials(c), opt.Received)
+		ev := Event(c, denials(&memo, c), opt.Received)
 		ev.CaseID, ev.Actor, ev.Source = id, opt.Actor, ketacover.SourceImport
 		out.Event = ev
 		err := s.Append(ctx, ev, func(prior []ketacover.Event) error {
@@ -184,28 +184,14 @@ type Denied struct {
 	Reason string
 }
 
-// classifier caches denial.Classify by its inputs: a remittance repeats
-// the same few code combinations thousands of times.
-type classifier map[string]denial.Result
-
 // denials returns the claim's adjustments that refuse payment, claim level
 // first, each classified with the remark codes that explain it: the line's
 // LQ remarks and the claim's MOA/MIA remarks.
-func (cl *classifier) denials(c *x12.ClaimPayment) []Denied {
-	if *cl == nil {
-		*cl = classifier{}
-	}
+func denials(memo *denial.Memo, c *x12.ClaimPayment) []Denied {
 	var out []Denied
-	claimRemarks := rarcs(c.Remarks)
+	claimRemarks := x12.RARCs(c.Remarks)
 	add := func(a x12.Adjustment, remarks []string) {
-		key := a.Group + "|" + a.Reason + "|" + strings.Join(remarks, ",")
-		r, ok := (*cl)[key]
-		if !ok {
-			r = denial.Classify(a.Group, a.Reason, remarks)
-			if len(*cl) < 10000 {
-				(*cl)[key] = r
-			}
-		}
+		r := memo.Classify(a.Group, a.Reason, remarks)
 		if r.Denial {
 			out = append(out, Denied{Amount: a.Amount, Group: r.Group, CARC: r.CARC, RARCs: r.RARCs, Class: r.Class, Reason: r.Reason})
 		}
@@ -215,19 +201,9 @@ func (cl *classifier) denials(c *x12.ClaimPayment) []Denied {
 	}
 	for i := range c.Services {
 		s := &c.Services[i]
-		remarks := append(rarcs(s.Remarks), claimRemarks...)
+		remarks := append(x12.RARCs(s.Remarks), claimRemarks...)
 		for _, a := range s.Adjustments {
 			add(a, remarks)
-		}
-	}
-	return out
-}
-
-func rarcs(rs []x12.Remark) []string {
-	var out []string
-	for _, r := range rs {
-		if r.IsRARC() {
-			out = append(out, r.Code)
 		}
 	}
 	return out

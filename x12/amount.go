@@ -31,40 +31,51 @@ func parseCents(b []byte) (int64, error) {
 		neg = true
 		b = b[1:]
 	}
-	var n int64
+	n, ok := parseFixed(b, 2, 15)
+	if !ok {
+		return 0, errAmount
+	}
+	if neg {
+		n = -n
+	}
+	return n, nil
+}
+
+// parseFixed reads an unsigned decimal ("541", "541.5", ".25") as an
+// integer count of 10^-scale units, without floating point: at most
+// maxInt integer digits, and decimals beyond scale only when they are
+// zeros. ok is false for anything else, including no digit at all.
+func parseFixed(b []byte, scale, maxInt int) (n int64, ok bool) {
 	digits, frac, seenDot := 0, 0, false
 	for _, c := range b {
 		switch {
 		case c >= '0' && c <= '9':
 			if seenDot {
 				frac++
-				if frac > 2 {
+				if frac > scale {
 					if c != '0' {
-						return 0, errAmount
+						return 0, false
 					}
 					continue
 				}
-			} else if digits >= 15 {
-				return 0, errAmount
+			} else if digits >= maxInt {
+				return 0, false
 			}
 			digits++
 			n = n*10 + int64(c-'0')
 		case c == '.' && !seenDot:
 			seenDot = true
 		default:
-			return 0, errAmount
+			return 0, false
 		}
 	}
 	if digits == 0 {
-		return 0, errAmount
+		return 0, false
 	}
-	for f := min(frac, 2); f < 2; f++ {
+	for f := min(frac, scale); f < scale; f++ {
 		n *= 10
 	}
-	if neg {
-		n = -n
-	}
-	return n, nil
+	return n, true
 }
 
 // parseCentsFast parses the form nearly every amount has, an optional

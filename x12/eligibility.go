@@ -172,35 +172,9 @@ func Read271(r io.Reader, h Handler271) (Summary271, error) {
 // when the extra digits are zeros; values above 1 are refused (a sender
 // writing "20" for 20% would otherwise be read as 2000%).
 func ParsePercent(b []byte) (ketacover.Rate, error) {
-	var n int64
-	digits, frac, seenDot := 0, 0, false
-	for _, c := range b {
-		switch {
-		case c >= '0' && c <= '9':
-			if seenDot {
-				frac++
-				if frac > 4 {
-					if c != '0' {
-						return 0, errPercent
-					}
-					continue
-				}
-			} else if digits >= 6 {
-				return 0, errPercent
-			}
-			digits++
-			n = n*10 + int64(c-'0')
-		case c == '.' && !seenDot:
-			seenDot = true
-		default:
-			return 0, errPercent
-		}
-	}
-	if digits == 0 {
+	n, ok := parseFixed(b, 4, 6)
+	if !ok {
 		return 0, errPercent
-	}
-	for f := min(frac, 4); f < 4; f++ {
-		n *= 10
 	}
 	if n > 10000 {
 		return 0, errPercentRange

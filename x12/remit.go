@@ -141,6 +141,18 @@ type Remark struct {
 // IsRARC reports whether the remark is a RARC (not an NCPDP code).
 func (r Remark) IsRARC() bool { return r.List == "HE" }
 
+// RARCs returns the codes of the remarks that are RARCs, in order: what
+// denial.Classify reads beside a CARC.
+func RARCs(rs []Remark) []string {
+	var out []string
+	for _, r := range rs {
+		if r.IsRARC() {
+			out = append(out, r.Code)
+		}
+	}
+	return out
+}
+
 // ProviderAdjustment is one PLB reason and amount: a provider-level
 // adjustment such as interest (L6) or a recoupment (WO, FB). A positive
 // amount reduces the payment.

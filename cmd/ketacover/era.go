@@ -82,19 +82,12 @@ type eraAdjustment struct {
 	Reason         string        `json:"reason"`
 }
 
-// classifier caches Classify by its inputs: a remittance repeats the same
-// few code combinations thousands of times.
-type classifier map[string]denial.Result
+// classifier classifies a remittance's adjustments, remembering the
+// answers (denial.Memo).
+type classifier struct{ memo denial.Memo }
 
-func (cl classifier) classify(line int, proc string, a x12.Adjustment, rarcs []string) eraAdjustment {
-	key := a.Group + "|" + a.Reason + "|" + strings.Join(rarcs, ",")
-	r, ok := cl[key]
-	if !ok {
-		r = denial.Classify(a.Group, a.Reason, rarcs)
-		if len(cl) < 10000 {
-			cl[key] = r
-		}
-	}
+func (cl *classifier) classify(line int, proc string, a x12.Adjustment, rarcs []string) eraAdjustment {
+	r := cl.memo.Classify(a.Group, a.Reason, rarcs)
 	return eraAdjustment{Line: line, Procedure: proc, Amount: a.Amount, Group: r.Group, CARC: r.CARC, RARCs: r.RARCs,
 		Class: r.Class, Action: r.Action, Denial: r.Denial, ExternalReview: r.ExternalReview, NoAppealRights: r.NoAppealRights, Reason: r.Reason}
 }
@@ -122,7 +115,7 @@ func runEraRead(ctx context.Context, e *env, args []string) error {
 	var (
 		buf  bytes.Buffer
 		last *x12.Remittance
-		cl   = classifier{}
+		cl   classifier
 	)
 	// Each claim is rendered into buf and written whole, so the output is
 	// never a half-written line even when reading stops at an error.
@@ -184,36 +177,26 @@ func runEraRead(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// classifyClaim pairs each adjustment with the remark codes that explain it:
-// the line's LQ remarks and the claim's MOA/MIA remarks.
-func (cl classifier) claim(c *x12.ClaimPayment) eraClaim {
+// claim pairs each adjustment with the remark codes that explain it: the
+// line's LQ remarks and the claim's MOA/MIA remarks.
+func (cl *classifier) claim(c *x12.ClaimPayment) eraClaim {
 	ec := eraClaim{ClaimPayment: c, Imbalance: c.Imbalance(), Classified: []eraAdjustment{}}
 	if rm := c.Remittance; rm != nil {
 		ec.Remittance = eraRemittance{ControlNumber: rm.ControlNumber, Payer: rm.Payer.Name, Payee: rm.Payee.Name, PayeeID: rm.Payee.ID,
 			Method: rm.Payment.Method, Amount: rm.Payment.Amount, Trace: rm.Trace.Number, Date: rm.Date()}
 	}
-	claimRemarks := rarcs(c.Remarks)
+	claimRemarks := x12.RARCs(c.Remarks)
 	for _, a := range c.Adjustments {
 		ec.Classified = append(ec.Classified, cl.classify(0, "", a, claimRemarks))
 	}
 	for i := range c.Services {
 		s := &c.Services[i]
-		remarks := append(rarcs(s.Remarks), claimRemarks...)
+		remarks := append(x12.RARCs(s.Remarks), claimRemarks...)
 		for _, a := range s.Adjustments {
 			ec.Classified = append(ec.Classified, cl.classify(i+1, procedureText(s.Procedure), a, remarks))
 		}
 	}
 	return ec
-}
-
-func rarcs(rs []x12.Remark) []string {
-	var out []string
-	for _, r := range rs {
-		if r.IsRARC() {
-			out = append(out, r.Code)
-		}
-	}
-	return out
 }
 
 func procedureText(p x12.Procedure) string {

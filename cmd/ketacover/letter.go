@@ -123,26 +123,7 @@ func letterCase(ctx context.Context, e *env, arg, db string) (*ketacover.Case, [
 		c, err := casefile.Load(arg)
 		return c, nil, err
 	}
-	s, err := openStore(ctx, e, db)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer s.Close()
-	sc, err := s.Case(ctx, arg)
-	if err != nil {
-		if ketacover.ErrorCode(err) == ketacover.ENOTFOUND {
-			return nil, nil, ketacover.Errorf(ketacover.ENOTFOUND, "%s: no such case file, and no stored case with that ID", arg)
-		}
-		return nil, nil, err
-	}
-	events, err := s.Events(ctx, sc.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := auditCLI(ctx, e, s, "", ketacover.AuditDocument, sc.ID, "letter"); err != nil {
-		return nil, nil, err
-	}
-	return &sc.Case, events, nil
+	return storedCase(ctx, e, arg, db, ketacover.AuditDocument, "letter")
 }
 
 // letterFormat picks the output format: the flag, else the output file's

@@ -112,23 +112,8 @@ func loadCase(ctx context.Context, e *env, arg, db string) (*ketacover.Case, err
 	if strings.ContainsAny(arg, `/\`) || strings.HasSuffix(arg, ".yaml") || strings.HasSuffix(arg, ".json") {
 		return nil, ketacover.Errorf(ketacover.EINVALID, "%s: no such case file", arg)
 	}
-	s, err := openStore(ctx, e, db)
-	if err != nil {
-		return nil, err
-	}
-	defer s.Close()
-	sc, err := s.Case(ctx, arg)
-	if err != nil {
-		return nil, err
-	}
-	if err := auditCLI(ctx, e, s, "", ketacover.AuditCaseView, sc.ID, "pas build"); err != nil {
-		return nil, err
-	}
-	c := sc.Case
-	if c.ID == "" {
-		c.ID = sc.ID
-	}
-	return &c, nil
+	c, _, err := storedCase(ctx, e, arg, db, ketacover.AuditCaseView, "pas build")
+	return c, err
 }
 
 // writeFileAtomic writes through a temporary file in the same folder, so

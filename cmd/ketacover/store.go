@@ -51,3 +51,34 @@ func openStoreCache(ctx context.Context, e *env, dsn string, cacheKiB int) (keta
 	}
 	return sqlite.Open(ctx, dsn, sqlite.Options{Key: key, Now: e.now, CacheKiB: cacheKiB})
 }
+
+// storedCase reads the stored case with ID arg and its timeline for a
+// command that was given a case ID where a case file could also go, and
+// records the read in the audit trail as action with detail. The case's
+// ID is the stored one when the case itself names none.
+func storedCase(ctx context.Context, e *env, arg, db, action, detail string) (*ketacover.Case, []ketacover.Event, error) {
+	s, err := openStore(ctx, e, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer s.Close()
+	sc, err := s.Case(ctx, arg)
+	if err != nil {
+		if ketacover.ErrorCode(err) == ketacover.ENOTFOUND {
+			return nil, nil, ketacover.Errorf(ketacover.ENOTFOUND, "%s: no such case file, and no stored case with that ID", arg)
+		}
+		return nil, nil, err
+	}
+	events, err := s.Events(ctx, sc.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := auditCLI(ctx, e, s, "", action, sc.ID, detail); err != nil {
+		return nil, nil, err
+	}
+	c := sc.Case
+	if c.ID == "" {
+		c.ID = sc.ID
+	}
+	return &c, events, nil
+}

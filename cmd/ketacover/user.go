@@ -107,10 +107,8 @@ func userAdd(ctx context.Context, e *env, args []string) error {
 	if err := us.CreateUser(ctx, u); err != nil {
 		return err
 	}
-	if al, ok := s.(ketacover.AuditLog); ok {
-		if err := al.RecordAudit(ctx, []ketacover.AuditEntry{{At: e.now(), Actor: actor(e, ""), Action: ketacover.AuditUserCreate, Detail: name + " as " + string(r) + " (command line)", Remote: "cli"}}); err != nil {
-			return err
-		}
+	if err := auditCLI(ctx, e, s, "", ketacover.AuditUserCreate, "", name+" as "+string(r)+" (command line)"); err != nil {
+		return err
 	}
 	fmt.Fprintf(e.stdout, "added user %s (%s)\n", u.Name, u.Role)
 	return nil
@@ -147,10 +145,8 @@ func userPasswd(ctx context.Context, e *env, args []string) error {
 	if err := us.DeleteSessions(ctx, u.ID); err != nil {
 		return err
 	}
-	if al, ok := s.(ketacover.AuditLog); ok {
-		if err := al.RecordAudit(ctx, []ketacover.AuditEntry{{At: e.now(), Actor: actor(e, ""), Action: ketacover.AuditUserUpdate, Detail: u.Name + ": password (command line)", Remote: "cli"}}); err != nil {
-			return err
-		}
+	if err := auditCLI(ctx, e, s, "", ketacover.AuditUserUpdate, "", u.Name+": password (command line)"); err != nil {
+		return err
 	}
 	fmt.Fprintf(e.stdout, "new password set for %s; signed out everywhere\n", u.Name)
 	return nil

@@ -107,6 +107,25 @@ func CheckEvent(e *ketacover.Event) error {
 	return nil
 }
 
+// CheckAudit validates audit entries before any is written: one bad entry
+// refuses them all.
+func CheckAudit(entries []ketacover.AuditEntry) error {
+	for i := range entries {
+		if err := entries[i].Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CheckAuditFilter refuses a negative offset or limit.
+func CheckAuditFilter(f ketacover.AuditFilter) error {
+	if f.Offset < 0 || f.Limit < 0 {
+		return ketacover.Errorf(ketacover.EINVALID, "audit: offset %d and limit %d must not be negative", f.Offset, f.Limit)
+	}
+	return nil
+}
+
 // CheckDate accepts a real calendar date in years 1 to 9999, the range
 // both engines and the YYYY-MM-DD form hold.
 func CheckDate(what string, d ketacover.Date) error {
