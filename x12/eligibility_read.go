@@ -20,13 +20,12 @@ type decoder271 struct {
 	hint int
 	sum  Summary271
 
-	isaControl, gsControl, gsVersion string
+	position // in the envelope; skipping a set that is not a 271
 
-	inSet    bool // inside a 271 transaction set
-	skipping bool // inside a transaction set that is not a 271
-	head     Eligibility
-	levels   []hlLevel
-	level    string // HL03 of the open HL: 20, 21, 22 or 23
+	inSet  bool // inside a 271 transaction set
+	head   Eligibility
+	levels []hlLevel
+	level  string // HL03 of the open HL: 20, 21, 22 or 23
 	// upperA and upperB hold the AAA of loops 2100A and 2100B, given to
 	// every member below them; givenA and givenB say a member has them.
 	upperA, upperB []Rejection
@@ -178,26 +177,14 @@ func (d *decoder271) segment(s Segment) error {
 
 // envelope handles segments outside a 271 transaction set.
 func (d *decoder271) envelope(s Segment) error {
-	switch {
-	case s.Is("ISA"):
-		d.isaControl = string(s.Element(13))
-		d.sum.Interchanges++
-	case s.Is("GS"):
-		d.gsControl, d.gsVersion = string(s.Element(6)), string(s.Element(8))
-		d.sum.Groups++
-	case s.Is("ST"):
-		if string(s.Element(1)) != "271" {
-			d.x.AddProblem(s, "transaction set %s skipped: not a 271", clip(s.Element(1)))
-			d.skipping = true
-			return nil
-		}
-		d.skipping = false
+	if d.step(d.x, s, "271", "a 271", copyString, &d.sum.Interchanges, &d.sum.Groups) {
 		d.startTransaction(s)
-	case s.Is("SE"):
-		d.skipping = false
 	}
 	return nil
 }
+
+// copyString is string(b) as a function value.
+func copyString(b []byte) string { return string(b) }
 
 func (d *decoder271) startTransaction(s Segment) {
 	v := string(s.Element(3))

@@ -64,15 +64,14 @@ type decoder835 struct {
 	dates dateCache
 	sum   Summary835
 
-	isaControl, gsControl, gsVersion string
+	position // in the envelope; skipping a set that is not an 835
 
-	rm       *Remittance // open 835 transaction, nil outside one
-	skipping bool        // inside a transaction set that is not an 835
-	party    *Party      // N1 loop whose N3/N4/REF/PER come next
-	lx       string      // current LX01
-	claim    ClaimPayment
-	open     bool            // claim holds a claim not yet handed out
-	svc      *ServicePayment // open service line of the claim, or nil
+	rm    *Remittance // open 835 transaction, nil outside one
+	party *Party      // N1 loop whose N3/N4/REF/PER come next
+	lx    string      // current LX01
+	claim ClaimPayment
+	open  bool            // claim holds a claim not yet handed out
+	svc   *ServicePayment // open service line of the claim, or nil
 }
 
 // run decodes segment after segment. The segments that make up nearly all
@@ -282,23 +281,8 @@ const (
 
 // envelope handles segments outside an 835 transaction set.
 func (d *decoder835) envelope(s Segment) error {
-	switch {
-	case s.Is("ISA"):
-		d.isaControl = d.ar.str(s.Element(13))
-		d.sum.Interchanges++
-	case s.Is("GS"):
-		d.gsControl, d.gsVersion = d.ar.str(s.Element(6)), d.ar.str(s.Element(8))
-		d.sum.Groups++
-	case s.Is("ST"):
-		if string(s.Element(1)) != "835" {
-			d.x.AddProblem(s, "transaction set %s skipped: not an 835", clip(s.Element(1)))
-			d.skipping = true
-			return nil
-		}
-		d.skipping = false
+	if d.step(d.x, s, "835", "an 835", d.ar.str, &d.sum.Interchanges, &d.sum.Groups) {
 		d.startTransaction(s)
-	case s.Is("SE"):
-		d.skipping = false
 	}
 	return nil
 }
