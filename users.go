@@ -85,6 +85,27 @@ type UserUpdate struct {
 	LockedUntil  *time.Time // the zero time unlocks
 }
 
+// Apply changes u as upd says. Unlocking (a zero LockedUntil) forgives
+// the wrong passwords counted so far. A store keeps LockedUntil at its
+// own precision afterwards.
+func (upd UserUpdate) Apply(u *User) {
+	if upd.Role != nil {
+		u.Role = *upd.Role
+	}
+	if upd.PasswordHash != nil {
+		u.PasswordHash = *upd.PasswordHash
+	}
+	if upd.Disabled != nil {
+		u.Disabled = *upd.Disabled
+	}
+	if upd.LockedUntil != nil {
+		u.LockedUntil = *upd.LockedUntil
+		if u.LockedUntil.IsZero() {
+			u.FailedLogins = 0
+		}
+	}
+}
+
 // Login is a signed-in browser session. Its ID is the SHA-256 (hex) of the
 // secret in the browser's cookie, so the database never holds a usable
 // cookie.

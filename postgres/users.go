@@ -141,21 +141,8 @@ func (d *DB) UpdateUser(ctx context.Context, name string, upd ketacover.UserUpda
 		if u, err = findUser(ctx, tx, name, true); err != nil {
 			return err
 		}
-		if upd.Role != nil {
-			u.Role = *upd.Role
-		}
-		if upd.PasswordHash != nil {
-			u.PasswordHash = *upd.PasswordHash
-		}
-		if upd.Disabled != nil {
-			u.Disabled = *upd.Disabled
-		}
-		if upd.LockedUntil != nil {
-			u.LockedUntil = fromNull(nullTime(*upd.LockedUntil))
-			if upd.LockedUntil.IsZero() {
-				u.FailedLogins = 0 // unlocking forgives the wrong passwords
-			}
-		}
+		upd.Apply(u)
+		u.LockedUntil = fromNull(nullTime(u.LockedUntil))
 		_, err = tx.Exec(ctx, `UPDATE users SET role = $1, password_hash = $2, disabled = $3, locked_until = $4, failed_logins = $5 WHERE id = $6`,
 			string(u.Role), u.PasswordHash, u.Disabled, nullTime(u.LockedUntil), u.FailedLogins, u.ID)
 		if err != nil {

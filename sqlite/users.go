@@ -147,21 +147,8 @@ func (d *DB) UpdateUser(ctx context.Context, name string, upd ketacover.UserUpda
 	if err != nil {
 		return nil, err
 	}
-	if upd.Role != nil {
-		u.Role = *upd.Role
-	}
-	if upd.PasswordHash != nil {
-		u.PasswordHash = *upd.PasswordHash
-	}
-	if upd.Disabled != nil {
-		u.Disabled = *upd.Disabled
-	}
-	if upd.LockedUntil != nil {
-		u.LockedUntil = fromMicros(micros(*upd.LockedUntil))
-		if upd.LockedUntil.IsZero() {
-			u.FailedLogins = 0 // unlocking forgives the wrong passwords
-		}
-	}
+	upd.Apply(u)
+	u.LockedUntil = fromMicros(micros(u.LockedUntil))
 	if _, err := tx.ExecContext(ctx, `UPDATE users SET role = ?, password_hash = ?, disabled = ?, locked_until = ?, failed_logins = ? WHERE id = ?`,
 		string(u.Role), u.PasswordHash, u.Disabled, micros(u.LockedUntil), u.FailedLogins, u.ID); err != nil {
 		return nil, fmt.Errorf("update user %s: %w", name, err)
