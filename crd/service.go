@@ -14,6 +14,7 @@ import (
 
 	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/fhir"
+	"github.com/ketacover/ketacover/internal/fifo"
 	"github.com/ketacover/ketacover/policy"
 )
 
@@ -48,6 +49,10 @@ type Config struct {
 	Label string
 	// Log receives one line per internal error.
 	Log *slog.Logger
+	// Gate admits hook calls to be judged a few at a time, in the order
+	// they arrive (package fifo says why); share one with the other
+	// services of the process. Nil: a gate of one place per CPU.
+	Gate *fifo.Gate
 }
 
 // PayerRule maps a Coverage's payor to a ketacover payer and plan type.
@@ -104,6 +109,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if cfg.Gate == nil {
+		cfg.Gate = fifo.New(0)
+	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	s := &Server{cfg: cfg, sessions: newSessions(10000, time.Hour, cfg.Now)}
 	if len(cfg.Issuers) > 0 {
@@ -151,6 +159,9 @@ func (s *Server) handle(h func(r *http.Request) (any, error)) http.Handler {
 			}
 		}
 		v, err := h(r)
+		if err != nil && r.Context().Err() != nil {
+			return // the client went away: no one to answer
+		}
 		if err != nil {
 			writeError(w, s.cfg.Log, err)
 			return
@@ -229,7 +240,15 @@ func (s *Server) feedback(r *http.Request) (any, error) {
 }
 
 func readBody(r *http.Request) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequest+1))
+	// Sized from Content-Length (up to 256 KiB: a client's word alone
+	// should not reserve more), so a usual request is read without
+	// regrowing; MinRead is the room ReadFrom wants to see EOF.
+	var buf bytes.Buffer
+	if n := r.ContentLength; n > 0 {
+		buf.Grow(int(min(n, 256<<10)) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(io.LimitReader(r.Body, maxRequest+1))
+	body := buf.Bytes()
 	if err != nil {
 		return nil, ketacover.Errorf(ketacover.EINVALID, "reading the request: %v", err)
 	}
@@ -245,12 +264,28 @@ func (s *Server) hook(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The body is read before the gate, so a slow client holds no place.
+	if err := s.cfg.Gate.Enter(r.Context()); err != nil {
+		return nil, err // the client went away while waiting
+	}
+	entered := true
+	defer func() {
+		if entered {
+			s.cfg.Gate.Leave()
+		}
+	}()
 	req, err := DecodeHookRequest(body)
 	if err != nil {
 		return nil, err
 	}
 	if req.Hook != hook {
 		return nil, ketacover.Errorf(ketacover.EINVALID, "hook %q sent to the %s service", req.Hook, hook)
+	}
+	if s.canFetch(req) {
+		// A call that may read from the client's FHIR server would hold
+		// its place while it waits on the network.
+		s.cfg.Gate.Leave()
+		entered = false
 	}
 	return s.Answer(r.Context(), req)
 }

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"sync"
 
-	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/interpreter"
 
 	"github.com/ketacover/ketacover"
@@ -25,12 +25,11 @@ var variables = []string{"patient", "plan", "therapy", "history", "prescriber"}
 // score), and the paths of every fact that is not recorded. Build it once
 // per case and date; evaluate it against any number of policies.
 type Facts struct {
-	Case    *ketacover.Case
-	AsOf    ketacover.Date
-	vars    map[string]any
-	absent  []string // paths of facts not recorded
-	pattern []*cel.AttributePatternType
-	act     interpreter.PartialActivation
+	Case   *ketacover.Case
+	AsOf   ketacover.Date
+	vars   map[string]any
+	absent []string // paths of facts not recorded
+	act    interpreter.Activation
 }
 
 // NewFacts builds the facts of c on the date of service asOf.
@@ -44,11 +43,7 @@ func NewFacts(c *ketacover.Case, asOf ketacover.Date) (*Facts, error) {
 		f.vars[fi.name] = f.value(cv.Field(fi.index), fi.name)
 	}
 	f.derive()
-	f.pattern = make([]*cel.AttributePatternType, len(f.absent))
-	for i, p := range f.absent {
-		f.pattern[i] = patternOf(p)
-	}
-	act, err := cel.PartialVars(f.vars, f.pattern...)
+	act, err := interpreter.NewActivation(f.vars)
 	if err != nil {
 		return nil, err
 	}
@@ -126,14 +121,18 @@ func yamlName(f reflect.StructField) string {
 }
 
 // value converts a field of the case to a CEL-ready value. Nil pointers,
-// empty strings and nil slices are facts not recorded: they are left out
-// of the maps and their paths recorded as unknown. An empty but non-nil
-// list ("trials: []") is a recorded "none".
+// empty strings and nil slices are facts not recorded: their paths are
+// recorded, and in their place is a CEL unknown that names the path. CEL
+// carries an unknown through every operator (false && unknown is false,
+// unknown || true is true, anything else stays unknown), so a criterion
+// that reads a missing fact comes out unknown and names it. Partial
+// evaluation with one attribute pattern per missing fact gave the same,
+// but matched every attribute a criterion read against every pattern.
+// An empty but non-nil list ("trials: []") is a recorded "none".
 func (f *Facts) value(v reflect.Value, path string) any {
 	if v.Kind() == reflect.Pointer {
 		if v.IsNil() {
-			f.absent = append(f.absent, path)
-			return nil
+			return f.notRecorded(path)
 		}
 		v = v.Elem()
 	}
@@ -141,8 +140,7 @@ func (f *Facts) value(v reflect.Value, path string) any {
 	case reflect.Struct:
 		if d, ok := asDate(v); ok {
 			if d.IsZero() {
-				f.absent = append(f.absent, path)
-				return nil
+				return f.notRecorded(path)
 			}
 			return d.String()
 		}
@@ -158,8 +156,7 @@ func (f *Facts) value(v reflect.Value, path string) any {
 		return mapOf(kv)
 	case reflect.Slice:
 		if v.IsNil() {
-			f.absent = append(f.absent, path)
-			return nil
+			return f.notRecorded(path)
 		}
 		l := make([]any, v.Len())
 		for i := range v.Len() {
@@ -170,8 +167,7 @@ func (f *Facts) value(v reflect.Value, path string) any {
 		return l
 	case reflect.String:
 		if v.String() == "" {
-			f.absent = append(f.absent, path)
-			return nil
+			return f.notRecorded(path)
 		}
 		return v.String()
 	case reflect.Bool:
@@ -182,6 +178,13 @@ func (f *Facts) value(v reflect.Value, path string) any {
 		return v.Float()
 	}
 	return nil
+}
+
+// notRecorded records path as a missing fact and returns the unknown that
+// stands for it.
+func (f *Facts) notRecorded(path string) *types.Unknown {
+	f.absent = append(f.absent, path)
+	return unknownOf(path)
 }
 
 // keyValue is a recorded field of a struct on its way into a map.
@@ -251,12 +254,16 @@ func (f *Facts) derive() {
 	case c.Patient.Age != nil:
 		patient["age"] = int64(*c.Patient.Age)
 	}
+	// The age stands for the birth date, which is never asked for.
 	f.present("patient.birth_date")
+	if _, ok := patient["birth_date"].(*types.Unknown); ok {
+		delete(patient, "birth_date")
+	}
 	plan := f.vars["plan"].(map[string]any)
 	if lob := c.Plan.Type.LineOfBusiness(); lob != "" {
 		plan["line_of_business"] = lob
 	} else {
-		f.absent = append(f.absent, "plan.line_of_business")
+		plan["line_of_business"] = f.notRecorded("plan.line_of_business")
 	}
 	history := f.vars["history"].(map[string]any)
 	if trials, ok := history["trials"].([]any); ok {
@@ -302,9 +309,16 @@ func (f *Facts) Absent(path string) bool {
 
 // Lookup returns the recorded value at a dotted path.
 func (f *Facts) Lookup(path string) (any, bool) {
-	parts := strings.Split(path, ".")
+	v, ok := f.lookup(path)
+	if _, unknown := v.(*types.Unknown); unknown {
+		return nil, false
+	}
+	return v, ok
+}
+
+func (f *Facts) lookup(path string) (any, bool) {
 	var cur any = f.vars
-	for _, p := range parts {
+	for p := range strings.SplitSeq(path, ".") {
 		m, ok := cur.(map[string]any)
 		if !ok {
 			return nil, false
@@ -316,26 +330,17 @@ func (f *Facts) Lookup(path string) (any, bool) {
 	return cur, true
 }
 
-var patternCache sync.Map // path -> *cel.AttributePatternType
+var unknownCache sync.Map // path -> *types.Unknown
 
-// patternOf returns the unknown-attribute pattern for a fact path. Patterns
-// are read-only once built, so one per path serves every evaluation.
-func patternOf(path string) *cel.AttributePatternType {
-	if p, ok := patternCache.Load(path); ok {
-		return p.(*cel.AttributePatternType)
+// unknownOf returns the CEL unknown for a fact path. Unknowns are only
+// read (merging makes new ones), so one per path serves every evaluation.
+func unknownOf(path string) *types.Unknown {
+	if u, ok := unknownCache.Load(path); ok {
+		return u.(*types.Unknown)
 	}
-	p := newPattern(path)
-	patternCache.Store(path, p)
-	return p
-}
-
-func newPattern(path string) *cel.AttributePatternType {
-	parts := strings.Split(path, ".")
-	p := cel.AttributePattern(parts[0])
-	for _, q := range parts[1:] {
-		p = p.QualString(q)
-	}
-	return p
+	u := unknown([]string{path}).(*types.Unknown)
+	unknownCache.Store(path, u)
+	return u
 }
 
 func ageOn(birth, on ketacover.Date) int {

@@ -342,7 +342,7 @@ func (c *Compiled) compileTree(n *ketacover.Node, at string, addf func(field, fo
 		addf(at+".cel", "CEL: the expression gives %s; a criterion must give true or false", ast.OutputType())
 		return
 	}
-	prg, err := env.Program(ast, cel.EvalOptions(cel.OptPartialEval))
+	prg, err := env.Program(ast)
 	if err != nil {
 		addf(at+".cel", "CEL: %s", oneLine(err.Error()))
 		return

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"html"
 	"html/template"
 	"net/http/httptest"
@@ -204,32 +203,5 @@ func TestResultFramed(t *testing.T) {
 	}
 	if n := s.pages.frameCount.Load(); n != 3 {
 		t.Errorf("%d layouts kept, want 3 (one per headline)", n)
-	}
-}
-
-// TestGate: the gate admits as many as it is wide; a waiter whose
-// request is given up leaves without a place; a place given back admits
-// the next.
-func TestGate(t *testing.T) {
-	g := make(gate, 2)
-	ctx := context.Background()
-	for range 2 {
-		if err := g.enter(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	gone, cancel := context.WithCancel(ctx)
-	cancel()
-	if err := g.enter(gone); err == nil {
-		t.Fatal("entered a full gate")
-	}
-	entered := make(chan error)
-	go func() { entered <- g.enter(ctx) }()
-	g.leave()
-	if err := <-entered; err != nil {
-		t.Fatal(err)
-	}
-	if len(g) != 2 {
-		t.Errorf("%d places taken, want 2", len(g))
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"runtime"
 	"strconv"
 	"strings"
 
@@ -118,11 +117,11 @@ func (s *Server) checkSubmit(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return ketacover.Errorf(ketacover.EINVALID, "unknown action %q", action)
 	}
-	if judging.enter(r.Context()) != nil {
+	if s.gate.Enter(r.Context()) != nil {
 		return nil // the client went away while waiting: no one to answer
 	}
 	buf, err := s.answer(r, f)
-	judging.leave()
+	s.gate.Leave()
 	if err != nil {
 		return err
 	}
@@ -150,32 +149,6 @@ func (s *Server) answer(r *http.Request, f *checkForm) (*bytes.Buffer, error) {
 	feat := s.features()
 	return s.framed(r, "result", "Your answer: "+p.Headline, "check", func(b *bytes.Buffer) { p.writeBody(b, feat) })
 }
-
-// judging admits self-checks to be judged and rendered a few at a time,
-// in the order they arrive. At 200 connections the Go scheduler otherwise
-// runs whichever of 200 runnable handlers it picks, and some wait far
-// longer than the rest (p99 six times p50); a FIFO gate as wide as the
-// CPUs keeps the cores as busy and serves the requests in turn. The
-// network reads and writes stay outside the gate, so a slow client never
-// holds it.
-var judging = make(gate, runtime.GOMAXPROCS(0))
-
-// gate is a counting semaphore whose waiters enter in FIFO order (the
-// order a channel wakes blocked senders).
-type gate chan struct{}
-
-// enter waits for a place, or until ctx is done.
-func (g gate) enter(ctx context.Context) error {
-	select {
-	case g <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// leave gives the place back.
-func (g gate) leave() { <-g }
 
 // addHooks fills the sections that come from other packages. A hook's
 // problem is shown in its own section and never hides the answer.

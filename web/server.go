@@ -12,6 +12,7 @@ import (
 
 	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/deadline"
+	"github.com/ketacover/ketacover/internal/fifo"
 	"github.com/ketacover/ketacover/policy"
 )
 
@@ -54,6 +55,11 @@ type Deps struct {
 	// mux, behind the same middleware (logging, metrics, headers).
 	// Patterns are ServeMux patterns; nil mounts nothing.
 	Mount map[string]http.Handler
+	// Gate admits self-checks to be judged and rendered a few at a time,
+	// in the order they arrive (package fifo says why). Share one with
+	// the other services of the process so that together they keep to
+	// the CPUs. Nil: a gate of one place per CPU.
+	Gate *fifo.Gate
 }
 
 // Server is ketacover's HTTP server. Create it with New, bind with Listen,
@@ -72,6 +78,7 @@ type Server struct {
 	book     *deadline.Book
 	mount    map[string]http.Handler
 	now      func() time.Time
+	gate     *fifo.Gate
 
 	auditLogStore ketacover.AuditLog
 	auditor       *auditor
@@ -114,6 +121,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		book:     d.Book,
 		now:      d.Now,
 		mount:    d.Mount,
+		gate:     d.Gate,
 		cop:      http.NewCrossOriginProtection(),
 		limit:    newLimiter(cfg.LoginRate, cfg.LoginRate),
 		metrics:  newMetrics(),
@@ -127,6 +135,9 @@ func New(cfg Config, d Deps) (*Server, error) {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.gate == nil {
+		s.gate = fifo.New(0)
 	}
 	if d.Audit != nil {
 		s.auditLogStore, s.auditor = d.Audit, &auditor{log: d.Audit}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/crd"
+	"github.com/ketacover/ketacover/internal/fifo"
 	"github.com/ketacover/ketacover/policy"
 )
 
@@ -34,8 +35,8 @@ func (l *lateHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // startCRD builds the service for baseURL and makes l serve it.
-func startCRD(l *lateHandler, baseURL string, lib *policy.Library, e *env, jwks string, log func(string)) error {
-	cfg := crd.Config{BaseURL: baseURL, Library: lib, Now: e.now}
+func startCRD(l *lateHandler, baseURL string, lib *policy.Library, gate *fifo.Gate, e *env, jwks string, log func(string)) error {
+	cfg := crd.Config{BaseURL: baseURL, Library: lib, Now: e.now, Gate: gate}
 	issuers, err := parseIssuers(jwks)
 	if err != nil {
 		return err
