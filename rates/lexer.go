@@ -2,11 +2,9 @@ package rates
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"math/bits"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -69,14 +67,20 @@ type lexer struct {
 	tok  []byte
 	kbuf []byte
 	bits []uint64 // bracket stack for skip: 1 = object, 0 = array
-	path []pathElem
+	// masks are skipNested's bits for a batch of blocks (classifyBlocks).
+	masks [2 * maxBlocks]uint64
+	// bs is the next backslash in buf at or after where skipNested
+	// stopped, if bsBase is base; bytes.IndexByte finds it once a chunk.
+	bs     int
+	bsBase int64
+	path   []pathElem
 	// onChunk is called with the stream offset each time a chunk is done,
 	// for progress.
 	onChunk func(off int64)
 }
 
 func newLexer(name string, src source) *lexer {
-	return &lexer{src: src, name: name}
+	return &lexer{src: src, name: name, bsBase: -1}
 }
 
 // fill moves to the next chunk. It returns false at the end of the
@@ -507,186 +511,5 @@ func (l *lexer) scalar() (text []byte, isStr bool, err error) {
 	default:
 		t, err := l.lit()
 		return t, false, err
-	}
-}
-
-// strStop marks the bytes that end a run of plain string bytes.
-var strStop = [256]bool{'"': true, '\\': true}
-
-// skipClass marks the bytes that matter when skipping: quotes and brackets.
-var skipClass = [256]bool{'"': true, '{': true, '}': true, '[': true, ']': true}
-
-// Word-at-a-time tests ("SWAR"): eight bytes in a uint64, little-endian.
-const (
-	ones  = 0x0101010101010101
-	highs = 0x8080808080808080
-)
-
-// zeroBytes flags, by its high bit, the first zero byte of x (bytes after
-// it may be flagged wrongly, by the borrow: callers use only the lowest
-// flag).
-func zeroBytes(x uint64) uint64 { return (x - ones) &^ x & highs }
-
-// strWord flags the first '"' or '\\' in x: where a run of plain string
-// bytes ends.
-func strWord(x uint64) uint64 {
-	return zeroBytes(x^('"'*ones)) | zeroBytes(x^('\\'*ones))
-}
-
-// skip skips one value of any size without decoding it. Inside skipped
-// objects and arrays only strings and bracket balance are checked: that is
-// what lets it run at memory speed on the codes nobody asked for.
-func (l *lexer) skip() error {
-	c, err := l.peek()
-	if err != nil {
-		return err
-	}
-	switch {
-	case c == '"':
-		return l.skipStr()
-	case c == '{' || c == '[':
-		return l.skipNested()
-	case c == '-' || (c >= '0' && c <= '9'):
-		_, err := l.num()
-		return err
-	default:
-		_, err := l.lit()
-		return err
-	}
-}
-
-// skipStr skips a string whose opening quote is at l.pos.
-func (l *lexer) skipStr() error {
-	b := l.buf
-	if j := bytes.IndexByte(b[l.pos+1:], '"'); j >= 0 && b[l.pos+j] != '\\' {
-		l.pos += j + 2
-		return nil
-	}
-	return l.skipStrSlow()
-}
-
-// skipStrSlow skips a string across chunks or with an escaped quote.
-func (l *lexer) skipStrSlow() error {
-	l.pos++
-	for {
-		b := l.buf
-		i := l.pos
-		for i < len(b) {
-			j := bytes.IndexAny(b[i:], "\"\\")
-			if j < 0 {
-				i = len(b)
-				break
-			}
-			i += j
-			if b[i] == '"' {
-				l.pos = i + 1
-				return nil
-			}
-			// A backslash: skip it and the escaped byte, which may be in
-			// the next chunk.
-			i += 2
-		}
-		over := i - len(b) // 1 when the escaped byte is in the next chunk
-		l.pos = len(b)
-		if !l.fill() {
-			return l.endErr()
-		}
-		l.pos = over
-	}
-}
-
-// skipNested skips an object or array whose opening bracket is at l.pos.
-func (l *lexer) skipNested() error {
-	depth := 0
-	kinds := l.bits[:0] // a bit per level: 1 for an object
-	defer func() { l.bits = kinds }()
-	for {
-		b := l.buf
-		i := l.pos
-		for i < len(b) {
-			c := b[i]
-			if !skipClass[c] {
-				i++
-				continue
-			}
-			switch c {
-			case '"':
-				// Most strings here are short keys and codes: eight bytes
-				// at a time beat a call to IndexByte for them. Past 32
-				// bytes the vectorized IndexByte takes over.
-				j := i + 1
-				for end := min(j+32, len(b)-8); j <= end; j += 8 {
-					if m := strWord(binary.LittleEndian.Uint64(b[j:])); m != 0 {
-						j += bits.TrailingZeros64(m) >> 3
-						goto stop
-					}
-				}
-				for end := min(j+8, len(b)); j < end; j++ {
-					if strStop[b[j]] {
-						break
-					}
-				}
-			stop:
-				if j < len(b) && b[j] == '"' {
-					i = j + 1
-					continue
-				}
-				if j < len(b) && b[j] != '\\' {
-					k := bytes.IndexByte(b[j:], '"')
-					if k >= 0 && b[j+k-1] != '\\' {
-						i = j + k + 1
-						continue
-					}
-				}
-				l.pos = i
-				if err := l.skipStrSlow(); err != nil {
-					return err
-				}
-				b = l.buf
-				i = l.pos
-			case '{', '[':
-				if depth%64 == 0 {
-					if depth >= maxDepth {
-						l.pos = i
-						return l.errorf("nesting deeper than %d levels", maxDepth)
-					}
-					kinds = append(kinds, 0)
-				}
-				w := &kinds[depth/64]
-				if c == '{' {
-					*w |= 1 << (depth % 64)
-				} else {
-					*w &^= 1 << (depth % 64)
-				}
-				depth++
-				i++
-			default: // '}' or ']'
-				if depth == 0 {
-					l.pos = i
-					return l.errorf("unexpected %q", c)
-				}
-				depth--
-				isObj := kinds[depth/64]>>(depth%64)&1 == 1
-				if isObj != (c == '}') {
-					l.pos = i
-					if isObj {
-						return l.errorf("expected '}' to close an object, found ']'")
-					}
-					return l.errorf("expected ']' to close an array, found '}'")
-				}
-				if depth%64 == 0 {
-					kinds = kinds[:depth/64]
-				}
-				i++
-				if depth == 0 {
-					l.pos = i
-					return nil
-				}
-			}
-		}
-		l.pos = len(b)
-		if !l.fill() {
-			return l.endErr()
-		}
 	}
 }

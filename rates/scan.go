@@ -138,8 +138,11 @@ type price struct {
 type groupState struct {
 	tinType, tin, business []byte
 	arena                  []byte
-	ends                   []int
-	hits                   []bool
+	n                      int // NPIs in arena
+	// ends and hits, kept only when the query names providers, are where
+	// each NPI ends in arena and whether the query asks for it.
+	ends []int
+	hits []bool
 }
 
 // Scan reads one in-network-rates file (or a table of contents, whose
@@ -532,7 +535,7 @@ func (s *scanner) readGroups(e *enc) error {
 	err := s.array(func() error {
 		g := &s.grp
 		g.tinType, g.tin, g.business = g.tinType[:0], g.tin[:0], g.business[:0]
-		g.arena, g.ends, g.hits = g.arena[:0], g.ends[:0], g.hits[:0]
+		g.arena, g.ends, g.hits, g.n = g.arena[:0], g.ends[:0], g.hits[:0], 0
 		err := s.object(func(k []byte) error {
 			switch string(k) {
 			case "npi":
@@ -591,7 +594,11 @@ func (s *scanner) readNPIs() error {
 	l.pos++
 	l.pushIndex()
 	defer l.pop()
-	for i := 0; ; i++ {
+	i, done := s.npiRun(all)
+	if done {
+		return nil
+	}
+	for ; ; i++ {
 		ok, err := l.more(i == 0, ']')
 		if err != nil || !ok {
 			return err
@@ -603,28 +610,6 @@ func (s *scanner) readNPIs() error {
 		}
 		var t []byte
 		if c >= '0' && c <= '9' {
-			// Fast path: the digits and their terminator in this chunk,
-			// tested against the filter without a second pass.
-			b := l.buf
-			j := l.pos
-			var v uint64
-			for j < len(b) && b[j] >= '0' && b[j] <= '9' && j-l.pos < 19 {
-				v = v*10 + uint64(b[j]-'0')
-				j++
-			}
-			if j < len(b) && (b[j] == ',' || b[j] == ']') && (b[l.pos] != '0' || j-l.pos == 1) {
-				n := j - l.pos
-				l.pos = j
-				hit := s.f.npiValue(v)
-				if all || hit {
-					if n <= maxNPIValueDigits {
-						s.keepNPIValue(v, hit)
-					} else {
-						s.keepNPI(b[j-n:j], hit)
-					}
-				}
-				continue
-			}
 			t, err = l.num()
 		} else {
 			t, _, err = l.scalar()
@@ -633,6 +618,48 @@ func (s *scanner) readNPIs() error {
 			return err
 		}
 		s.addNPI(t, all)
+	}
+}
+
+// npiRun is the fast path of readNPIs, from just after the '[': the
+// canonical numbers of a minified array, each with its ',' or ']' in this
+// chunk, tested against the filter as their digits are read. It stops
+// before anything else (whitespace, a string, the end of the chunk) and
+// returns how many NPIs it took, and whether it read the closing ']'.
+func (s *scanner) npiRun(all bool) (int, bool) {
+	l := s.l
+	b := l.buf
+	p := l.pos
+	filter := s.f.npis != nil
+	for i := 0; ; i++ {
+		j := p
+		if i > 0 {
+			j++ // the ',' that stopped the last number
+		}
+		start := j
+		var v uint64
+		for j < len(b) && b[j]-'0' <= 9 && j-start < 19 {
+			v = v*10 + uint64(b[j]-'0')
+			j++
+		}
+		n := j - start
+		if n == 0 || j >= len(b) || (b[j] != ',' && b[j] != ']') || (b[start] == '0' && n > 1) {
+			l.pos = p
+			return i, false
+		}
+		hit := filter && s.f.npiValue(v)
+		if all || hit {
+			if n <= maxNPIValueDigits {
+				s.keepNPIValue(v, hit)
+			} else {
+				s.keepNPI(b[start:j], hit)
+			}
+		}
+		if b[j] == ']' {
+			l.pos = j + 1
+			return i + 1, true
+		}
+		p = j
 	}
 }
 
@@ -648,8 +675,11 @@ func (s *scanner) addNPI(t []byte, all bool) {
 func (s *scanner) keepNPI(t []byte, hit bool) {
 	g := &s.grp
 	g.arena = appendNPI(g.arena, t)
-	g.ends = append(g.ends, len(g.arena))
-	g.hits = append(g.hits, hit)
+	g.n++
+	if s.f.providers() {
+		g.ends = append(g.ends, len(g.arena))
+		g.hits = append(g.hits, hit)
+	}
 }
 
 // keepNPIValue is keepNPI for an NPI whose digits the lexer has already
@@ -657,8 +687,11 @@ func (s *scanner) keepNPI(t []byte, hit bool) {
 func (s *scanner) keepNPIValue(v uint64, hit bool) {
 	g := &s.grp
 	g.arena = binary.AppendUvarint(g.arena, v<<1)
-	g.ends = append(g.ends, len(g.arena))
-	g.hits = append(g.hits, hit)
+	g.n++
+	if s.f.providers() {
+		g.ends = append(g.ends, len(g.arena))
+		g.hits = append(g.hits, hit)
+	}
 }
 
 // maxNPIValueDigits is the longest number appendNPI stores as a value:
@@ -718,10 +751,13 @@ func (d *dec) npi() string {
 func (s *scanner) keepGroup(e *enc) {
 	g := &s.grp
 	all := !s.f.providers() || s.f.tin(g.tin)
-	n := 0
-	for _, h := range g.hits {
-		if all || h {
-			n++
+	n := g.n // with no provider filter every NPI, and no ends or hits
+	if s.f.providers() {
+		n = 0
+		for _, h := range g.hits {
+			if all || h {
+				n++
+			}
 		}
 	}
 	if n == 0 {
@@ -740,6 +776,10 @@ func (s *scanner) keepGroup(e *enc) {
 		return
 	}
 	e.uvarint(uint64(n))
+	if !s.f.providers() {
+		e.b = append(e.b, g.arena...) // encoded by appendNPI
+		return
+	}
 	start := 0
 	for i, end := range g.ends {
 		if all || g.hits[i] {
