@@ -117,7 +117,9 @@ func (b *Book) Lookup(q Query) (Match, error) {
 	for _, r := range cands {
 		if r.Condition != "" && len(cands) > 1 {
 			m.Ambiguous = true
-			note("%s applies only if %s", r.ID, r.Condition)
+			// Concatenated, not formatted: a self-check looks these up on
+			// every answer (the deadlines if denied).
+			m.Notes = append(m.Notes, r.ID+" applies only if "+r.Condition)
 		}
 	}
 	m.Rules = cands

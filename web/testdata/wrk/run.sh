@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Load figures for docs/benchmarks/web.md: "ketacover serve" in its own
-# process, wrk (Debian's package) with 200 connections for each target,
-# and the server's CPU time per request from /proc. Run from the
+# Load figures for docs/benchmarks/web.md and crd.md: "ketacover serve" in
+# its own process, wrk (Debian's package) with 200 connections for each
+# target, and the server's CPU time per request from /proc. Run from the
 # repository root:  bash web/testdata/wrk/run.sh [SECONDS]
+# The CDS Hooks target needs ../shared (its request is made from the Da
+# Vinci sample there) and is left out without it. ONLY=PATTERN runs only
+# the targets whose name contains PATTERN (e.g. ONLY=check).
 set -euo pipefail
 secs=${1:-15}
 port=18089
-bin=$(mktemp -d)/ketacover
+tmp=$(mktemp -d)
+bin=$tmp/ketacover
 go build -o "$bin" ./cmd/ketacover
+export CRD_BODY=$tmp/order-sign.json
+go test ./crd -run '^TestWrkBody$' -count=1 -args -wrk-body "$CRD_BODY" >/dev/null || CRD_BODY=
 KETACOVER_TODAY=2026-11-27 "$bin" serve --addr 127.0.0.1:$port >/dev/null 2>"$bin.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
@@ -20,6 +26,7 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '| %-28s | %8s | %8s | %8s | %8s | %6s | %9s |\n' target req/s p50 p90 p99 errors "cpu-ms/req"
 run() {
 	local name=$1; shift
+	[[ -z "${ONLY:-}" || "$name" == *"$ONLY"* ]] || return 0
 	local c0; c0=$(cpu)
 	local out; out=$(wrk -t2 -c200 -d"${secs}s" --latency "$@" 2>&1)
 	local c1; c1=$(cpu)
@@ -37,4 +44,7 @@ run "GET /policies" "http://127.0.0.1:$port/policies"
 run "GET /policies?payer=blue" "http://127.0.0.1:$port/policies?payer=blue&therapy=esketamine"
 run "GET /policies/{id}" "http://127.0.0.1:$port/policies/premera-5-01-609"
 run "GET /compare" "http://127.0.0.1:$port/compare?therapy=esketamine&indication=trd"
+if [ -s "$CRD_BODY" ]; then
+	run "POST order-sign (CDS Hooks)" -s web/testdata/wrk/crd.lua "http://127.0.0.1:$port/cds-services/ketacover-order-sign"
+fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
