@@ -11,9 +11,10 @@ import (
 // memBudget is how many bytes of kept provider groups stay in memory
 // before the store moves them to its file. With no provider filter the
 // store takes every group of the file (hundreds of MB), so this is a
-// write buffer rather than a cache; with a filter, few groups pass and
-// they all stay in memory.
-const memBudget = 4 << 20
+// write buffer rather than a cache (two of them: one is written while
+// the other fills); with a filter, few groups pass and they all stay in
+// memory.
+const memBudget = 2 << 20
 
 // storeBudget is memBudget, lowered by tests to exercise the file.
 var storeBudget = memBudget
@@ -62,6 +63,8 @@ type refStore struct {
 	rbuf     []byte
 	mem      []byte // the log's tail, not yet written to f
 	memBase  int64  // log offset of mem[0]
+	spare    []byte // the buffer flush is writing, or wrote: the next mem
+	writing  chan error
 	f        *os.File
 	buf      []byte
 }
@@ -181,6 +184,10 @@ func (s *refStore) getDense(v uint64) (span, bool, error) {
 	return s.spilledDense(v)
 }
 
+// flush sends the log's tail to the file. The write runs on its own
+// goroutine while the scan fills the other buffer: with no provider
+// filter the store writes every group of the file, and the scanner is
+// the goroutine every other one waits for.
 func (s *refStore) flush() error {
 	if s.f == nil {
 		f, err := os.CreateTemp(s.dir, "ketacover-rates-*.refs")
@@ -189,11 +196,30 @@ func (s *refStore) flush() error {
 		}
 		s.f = f
 	}
-	if _, err := s.f.WriteAt(s.mem, s.memBase); err != nil {
+	if err := s.wait(); err != nil {
+		return err
+	}
+	b, off := s.mem, s.memBase
+	s.writing = make(chan error, 1)
+	go func(done chan<- error) {
+		_, err := s.f.WriteAt(b, off)
+		done <- err
+	}(s.writing)
+	s.memBase += int64(len(s.mem))
+	s.mem, s.spare = s.spare[:0], b
+	return nil
+}
+
+// wait waits for the write flush started, if any.
+func (s *refStore) wait() error {
+	if s.writing == nil {
+		return nil
+	}
+	err := <-s.writing
+	s.writing = nil
+	if err != nil {
 		return fmt.Errorf("write provider reference file: %w", err)
 	}
-	s.memBase += int64(len(s.mem))
-	s.mem = s.mem[:0]
 	return nil
 }
 
@@ -256,6 +282,9 @@ func (s *refStore) read(sp span, ok bool, err error) ([]byte, bool, error) {
 		i := sp.off() - s.memBase
 		return s.mem[i : i+int64(sp.n())], true, nil
 	}
+	if err := s.wait(); err != nil {
+		return nil, false, err
+	}
 	if cap(s.buf) < sp.n() {
 		s.buf = make([]byte, sp.n())
 	}
@@ -268,6 +297,7 @@ func (s *refStore) read(sp span, ok bool, err error) ([]byte, bool, error) {
 
 // close removes the store's files.
 func (s *refStore) close() {
+	s.wait()
 	for _, f := range []**os.File{&s.f, &s.idx} {
 		if *f != nil {
 			(*f).Close()
