@@ -93,18 +93,20 @@ func (s *scanner) inNetworkItem() error {
 	if s.itemRefs && !s.refsSeen {
 		return s.deferItem(&h)
 	}
-	clear(s.seen)
+	if s.itemSpill.n == 0 && len(s.item.b) <= expandMax {
+		return s.expand(h) // the common case: a small item
+	}
+	// A large item, or one partly in the spill file (which the next item
+	// reuses): its rows are made here, in order after those handed over.
+	if err := s.drain(); err != nil {
+		return err
+	}
+	s.seen.reset()
 	err = s.itemSpill.each(func(rec []byte) error { return s.emitEntry(&h, rec) })
 	if err != nil {
 		return err
 	}
-	d := dec{b: s.item.b}
-	for d.more() {
-		if err := s.emitEntry(&h, d.bytes()); err != nil {
-			return err
-		}
-	}
-	return d.err
+	return s.emitItem(&h, s.item.b)
 }
 
 // deferItem sends a matching item whose provider_references are not read
@@ -390,13 +392,7 @@ func (s *scanner) priceHash(h *itemHeader, p *price) uint64 {
 // duplicate reports whether the row with identity k was already written
 // for the item.
 func (s *scanner) duplicate(k uint64) bool {
-	if _, dup := s.seen[k]; dup {
-		return true
-	}
-	if len(s.seen) < maxSeen {
-		s.seen[k] = struct{}{}
-	}
-	return false
+	return s.seen.add(k)
 }
 
 // row appends the rows for one provider and price: one per plan.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -86,20 +87,22 @@ type TOCFile struct {
 
 // scanner reads one file.
 type scanner struct {
-	ctx   context.Context
-	l     *lexer
-	src   string
-	opt   Options
-	f     *filter
-	store *refStore
-	hdr   header
-	plans []Plan // from a table of contents; nil uses hdr.plan
-	emit  func([]Rate) error
-	res   Result
+	ctx    context.Context
+	l      *lexer
+	src    string
+	opt    Options
+	f      *filter
+	store  *refStore
+	hdr    header
+	plans  []Plan // from a table of contents; nil uses hdr.plan
+	emit   func([]Rate) error
+	res    Result
+	exp    expander   // makes the rows of kept items
+	warnMu sync.Mutex // res.Warnings, which the expander adds to
 
 	batch      []Rate
 	free       <-chan []Rate // batches to reuse, or nil
-	seen       map[uint64]struct{}
+	seen       seenSet
 	seed       maphash.Seed
 	h          maphash.Hash
 	refsSeen   bool // provider_references fully read
@@ -198,7 +201,6 @@ func newScanner(ctx context.Context, src string, in source, plans []Plan, opt Op
 		store:  newRefStore(opt.TempDir),
 		plans:  plans,
 		emit:   emit,
-		seen:   map[uint64]struct{}{},
 		seed:   maphash.MakeSeed(),
 		need:   map[string]bool{},
 		remote: map[string][]byte{},
@@ -211,12 +213,16 @@ func newScanner(ctx context.Context, src string, in source, plans []Plan, opt Op
 }
 
 func (s *scanner) close() {
+	s.stopExpander()
 	s.store.close()
 	s.deferred.close()
 	s.itemSpill.close()
 }
 
+// warnf notes a warning. The scanner and the expander both call it.
 func (s *scanner) warnf(format string, args ...any) {
+	s.warnMu.Lock()
+	defer s.warnMu.Unlock()
 	if len(s.res.Warnings) < 100 {
 		s.res.Warnings = append(s.res.Warnings, fmt.Sprintf(format, args...))
 	}
@@ -226,6 +232,9 @@ func (s *scanner) warnf(format string, args ...any) {
 // that the output keeps everything read up to the bad byte.
 func (s *scanner) run() error {
 	err := s.root()
+	if derr := s.drain(); err == nil {
+		err = derr
+	}
 	if err == nil {
 		err = s.finish()
 	}
@@ -254,6 +263,13 @@ func (s *scanner) root() error {
 			return err
 		}
 		key := string(k)
+		if key != "in_network" {
+			// Header fields and provider_references change what the
+			// expander reads: it finishes the items before them first.
+			if err := s.drain(); err != nil {
+				return err
+			}
+		}
 		l.push(key)
 		switch key {
 		case "reporting_entity_name":
@@ -344,7 +360,7 @@ func (s *scanner) finish() error {
 			switch d.byte1() {
 			case 'H':
 				h = itemHeader{d.str(), d.str(), d.str(), d.str(), d.str()}
-				clear(s.seen)
+				s.seen.reset()
 				started = true
 				return d.err
 			default:
@@ -638,6 +654,12 @@ func (s *scanner) npiRun(all bool) (int, bool) {
 		}
 		start := j
 		var v uint64
+		if j+8 <= len(b) {
+			// Eight digits at once (an NPI has ten).
+			if d, ok := digits8(binary.LittleEndian.Uint64(b[j:])); ok {
+				v, j = d, j+8
+			}
+		}
 		for j < len(b) && b[j]-'0' <= 9 && j-start < 19 {
 			v = v*10 + uint64(b[j]-'0')
 			j++
@@ -692,6 +714,21 @@ func (s *scanner) keepNPIValue(v uint64, hit bool) {
 		g.ends = append(g.ends, len(g.arena))
 		g.hits = append(g.hits, hit)
 	}
+}
+
+// digits8 returns the value of the eight ASCII digits of x (the first in
+// its lowest byte), if they are all digits.
+func digits8(x uint64) (uint64, bool) {
+	d := x - '0'*ones
+	// A byte below '0' sets its high bit in d, one above '9' in x+0x46,
+	// one of 0x80 or more in x.
+	if (d|(x+0x46*ones)|x)&highs != 0 {
+		return 0, false
+	}
+	d = d*10 + d>>8 // pairs of digits, in the even bytes
+	d = (d&0x00ff00ff00ff00ff)*100 + (d>>16)&0x00ff00ff00ff00ff
+	d = (d&0x0000ffff0000ffff)*10000 + (d>>32)&0x0000ffff0000ffff
+	return d & 0xffffffff, true
 }
 
 // maxNPIValueDigits is the longest number appendNPI stores as a value:

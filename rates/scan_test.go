@@ -246,6 +246,11 @@ func TestGenerated(t *testing.T) {
 			}
 		})
 	}
+	// Every item's rows made on the scanning goroutine instead of the
+	// expander: the same rows.
+	defer func(m int) { expandMax = m }(expandMax)
+	expandMax = 0
+	checkOracle(t, gen(t, small), ketamine)
 }
 
 func with(c ratesgen.Config, f func(*ratesgen.Config)) ratesgen.Config {

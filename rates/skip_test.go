@@ -1,7 +1,9 @@
 package rates
 
 import (
+	"encoding/binary"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 )
 
@@ -135,6 +137,27 @@ func TestSkipBlocks(t *testing.T) {
 					t.Fatalf("round %d, chunks of %d, simd %v: ended at %d (%q), byte path at %d (%q): %s", round, chunk, simd, off, msg, wantOff, wantErr, doc)
 				}
 			}
+		}
+	}
+}
+
+// TestDigits8 compares digits8 with strconv on every kind of eight bytes:
+// all digits, and one byte out of the digits at each place.
+func TestDigits8(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 100000 {
+		var b [8]byte
+		for i := range b {
+			b[i] = '0' + byte(r.IntN(10))
+		}
+		if r.IntN(2) == 0 {
+			b[r.IntN(8)] = byte(r.Uint32())
+		}
+		want, err := strconv.ParseUint(string(b[:]), 10, 64)
+		wantOK := err == nil
+		got, ok := digits8(binary.LittleEndian.Uint64(b[:]))
+		if ok != wantOK || (ok && got != want) {
+			t.Fatalf("digits8(%q) = %d, %v; want %d, %v", b, got, ok, want, wantOK)
 		}
 	}
 }
