@@ -220,7 +220,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	deps.Deadlines = caseDeadlines{book}
+	deps.Deadlines = newCaseDeadlines(book)
 	deps.Book = book
 	deps.Now = e.now
 	w, err := letter.Default()

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/cost"
@@ -81,11 +83,58 @@ func paymentOptions(o *cost.Options) []web.PaymentOption {
 
 // caseDeadlines gives the clocks that would run if the request were
 // denied on a date, from the same rules as "ketacover deadlines".
-type caseDeadlines struct{ book *deadline.Book }
+//
+// A self-check asks on every answer, and the clocks depend only on the
+// plan type, the state, the therapy and the date (timeline.Open reads
+// nothing else of a case; TestCaseDeadlinesDependOnlyOnKey checks), so
+// they are kept per those four: a few thousand sets at most, dropped
+// together when full.
+type caseDeadlines struct {
+	book *deadline.Book
 
-var _ web.Deadliner = caseDeadlines{}
+	mu   sync.Mutex
+	kept map[deadlineKey][]ketacover.Deadline
+}
 
-func (d caseDeadlines) Deadlines(ctx context.Context, c *ketacover.Case, denied ketacover.Date) ([]ketacover.Deadline, error) {
+// deadlineKey is what the clocks of a self-check depend on.
+type deadlineKey struct {
+	plan   ketacover.PlanType
+	state  string
+	drug   ketacover.Therapy
+	denied ketacover.Date
+}
+
+const maxKeptDeadlines = 4096
+
+func newCaseDeadlines(book *deadline.Book) *caseDeadlines {
+	return &caseDeadlines{book: book, kept: map[deadlineKey][]ketacover.Deadline{}}
+}
+
+var _ web.Deadliner = (*caseDeadlines)(nil)
+
+func (d *caseDeadlines) Deadlines(ctx context.Context, c *ketacover.Case, denied ketacover.Date) ([]ketacover.Deadline, error) {
+	state := c.Plan.State
+	if state == "" {
+		state = c.Patient.State
+	}
+	k := deadlineKey{c.Plan.Type, state, c.Therapy.Drug, denied}
+	d.mu.Lock()
+	ds, ok := d.kept[k]
+	d.mu.Unlock()
+	if !ok {
+		ds = d.compute(c, denied)
+		d.mu.Lock()
+		if len(d.kept) >= maxKeptDeadlines {
+			clear(d.kept)
+		}
+		d.kept[k] = ds
+		d.mu.Unlock()
+	}
+	return slices.Clone(ds), nil // the caller's own: kept sets are never handed out
+}
+
+// compute opens the clocks of a request made and denied on one date.
+func (d *caseDeadlines) compute(c *ketacover.Case, denied ketacover.Date) []ketacover.Deadline {
 	events := []ketacover.Event{
 		{Seq: 1, Kind: ketacover.EventPASubmitted, Date: denied},
 		{Seq: 2, Kind: ketacover.EventPADenied, Date: denied},
@@ -93,7 +142,7 @@ func (d caseDeadlines) Deadlines(ctx context.Context, c *ketacover.Case, denied 
 	sc := &ketacover.StoredCase{ID: "self-check", Case: *c}
 	ds, _ := timeline.Open(sc, timeline.Fold(events), d.book, denied, timeline.DefaultReminders)
 	timeline.Sort(ds)
-	return ds, nil
+	return ds
 }
 
 // letterDocuments writes the self-check's PDFs with package letter.
