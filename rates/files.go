@@ -64,6 +64,9 @@ func ScanFiles(ctx context.Context, srcs []string, opt Options, w Writer) ([]Fil
 				werr = err
 				cancel()
 			}
+			// A batch waiting to be reused would keep its rows' strings
+			// (every NPI's text) alive: cleared, they can be collected.
+			clear(b)
 			select {
 			case free <- b:
 			default:

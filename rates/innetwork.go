@@ -93,7 +93,7 @@ func (s *scanner) inNetworkItem() error {
 	if s.itemRefs && !s.refsSeen {
 		return s.deferItem(&h)
 	}
-	if s.itemSpill.n == 0 && len(s.item.b) <= expandMax {
+	if s.itemSpill.n == 0 && len(s.item.b) <= expandMax && s.exp.rows.Load() < expandRowsMax {
 		return s.expand(h) // the common case: a small item
 	}
 	// A large item, or one partly in the spill file (which the next item
@@ -459,6 +459,7 @@ func (s *scanner) flush() error {
 		return fmt.Errorf("write rows: %w", err)
 	}
 	s.res.Rows += int64(n)
+	s.exp.rows.Add(int64(n))
 	if pr := s.opt.Progress; pr != nil {
 		pr.Rows.Add(int64(n))
 	}

@@ -14,7 +14,7 @@ import (
 // write buffer rather than a cache (two of them: one is written while
 // the other fills); with a filter, few groups pass and they all stay in
 // memory.
-const memBudget = 2 << 20
+const memBudget = 1 << 20
 
 // storeBudget is memBudget, lowered by tests to exercise the file.
 var storeBudget = memBudget
