@@ -67,7 +67,13 @@ add the first administrator with "ketacover user add NAME --admin".
 Every view and change of a case is recorded ("ketacover audit").
 
 Logs are one structured line per request (method, route, status, size,
-duration) and never contain what a patient typed.`
+duration) and never contain what a patient typed.
+
+Under load, self-checks and CDS Hooks calls are judged a few at a time in
+the order they arrive (one place per CPU), the Go scheduler gets one
+thread more than the CPUs so the network is read meanwhile, and garbage is
+collected at GOGC=200; GOMAXPROCS or GOGC in the environment override
+these. Figures: BENCHMARKS.md.`
 
 // serveConfig is the configuration of "ketacover serve".
 type serveConfig struct {
