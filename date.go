@@ -1,6 +1,7 @@
 package ketacover
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 )
@@ -102,11 +103,11 @@ func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
 func (d Date) Compare(e Date) int {
 	switch {
 	case d.Year != e.Year:
-		return cmpInt(d.Year, e.Year)
+		return cmp.Compare(d.Year, e.Year)
 	case d.Month != e.Month:
-		return cmpInt(int(d.Month), int(e.Month))
+		return cmp.Compare(int(d.Month), int(e.Month))
 	default:
-		return cmpInt(d.Day, e.Day)
+		return cmp.Compare(d.Day, e.Day)
 	}
 }
 
@@ -130,16 +131,6 @@ func DaysIn(y int, m time.Month) int {
 		return 30
 	}
 	return 31
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // MarshalText implements encoding.TextMarshaler (JSON and YAML use it).

@@ -268,12 +268,23 @@ func (s *Server) hook(r *http.Request) (any, error) {
 	if err := s.cfg.Gate.Enter(r.Context()); err != nil {
 		return nil, err // the client went away while waiting
 	}
-	entered := true
-	defer func() {
-		if entered {
-			s.cfg.Gate.Leave()
-		}
-	}()
+	req, err := decodeHook(hook, body)
+	switch {
+	case err != nil:
+		s.cfg.Gate.Leave()
+		return nil, err
+	case s.canFetch(req):
+		// A call that may read from the client's FHIR server would hold
+		// its place while it waits on the network.
+		s.cfg.Gate.Leave()
+		return s.Answer(r.Context(), req)
+	}
+	defer s.cfg.Gate.Leave()
+	return s.Answer(r.Context(), req)
+}
+
+// decodeHook decodes a call sent to the service for hook.
+func decodeHook(hook string, body []byte) (*HookRequest, error) {
 	req, err := DecodeHookRequest(body)
 	if err != nil {
 		return nil, err
@@ -281,13 +292,7 @@ func (s *Server) hook(r *http.Request) (any, error) {
 	if req.Hook != hook {
 		return nil, ketacover.Errorf(ketacover.EINVALID, "hook %q sent to the %s service", req.Hook, hook)
 	}
-	if s.canFetch(req) {
-		// A call that may read from the client's FHIR server would hold
-		// its place while it waits on the network.
-		s.cfg.Gate.Leave()
-		entered = false
-	}
-	return s.Answer(r.Context(), req)
+	return req, nil
 }
 
 // Answer answers one hook call: for each IV ketamine or esketamine order in

@@ -2,6 +2,7 @@ package rates
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -199,7 +200,7 @@ func (s *refStore) flushHashed() error {
 	}
 	// Equal hashes are different ids (a map holds an id once), so their
 	// order does not matter.
-	slices.SortFunc(ents, func(a, b hent) int { return cmpU64(a.h, b.h) })
+	slices.SortFunc(ents, func(a, b hent) int { return cmp.Compare(a.h, b.h) })
 	i := 0
 	r, err := s.writeRun(0, func() (hent, bool, error) {
 		if i == len(ents) {
@@ -226,16 +227,6 @@ func (s *refStore) flushHashed() error {
 		s.runs = append(s.runs[:n-2], m)
 	}
 	return nil
-}
-
-func cmpU64(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // runReader reads a run's entries in order.

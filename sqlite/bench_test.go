@@ -64,20 +64,7 @@ func BenchmarkTimelines10k(b *testing.B) {
 			fill(b, d, 10000, 5)
 			cpu := cpuTime()
 			b.ResetTimer()
-			for b.Loop() {
-				cases, events := 0, 0
-				err := d.Timelines(ctx, func(c *ketacover.StoredCase, es []ketacover.Event) error {
-					cases++
-					events += len(es)
-					return nil
-				})
-				if err != nil {
-					b.Fatal(err)
-				}
-				if cases != 10000 || events != 50000 {
-					b.Fatalf("walked %d cases and %d events, want 10000 and 50000", cases, events)
-				}
-			}
+			storetest.WalkEach(b, d.Timelines, 10000, 50000)
 			reportCPU(b, cpu)
 		})
 	}
@@ -91,20 +78,7 @@ func BenchmarkScanTimelines10k(b *testing.B) {
 	fill(b, d, 10000, 5)
 	cpu := cpuTime()
 	b.ResetTimer()
-	for b.Loop() {
-		cases, events := 0, 0
-		err := d.ScanTimelines(ctx, func(c *ketacover.StoredCase, es []ketacover.Event) error {
-			cases++
-			events += len(es)
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if cases != 10000 || events != 50000 {
-			b.Fatalf("walked %d cases and %d events, want 10000 and 50000", cases, events)
-		}
-	}
+	storetest.WalkEach(b, d.ScanTimelines, 10000, 50000)
 	reportCPU(b, cpu)
 }
 

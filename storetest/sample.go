@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"context"
 	"fmt"
+	"testing"
 
 	"github.com/ketacover/ketacover"
 )
@@ -124,3 +126,24 @@ func SampleEvents(caseID string, i, n int) []ketacover.Event {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// WalkEach is the loop of the engines' timeline-walk benchmarks: it walks
+// every timeline b.N times and fails unless each walk visits cases cases
+// and events events in all.
+func WalkEach(b *testing.B, walk func(context.Context, func(*ketacover.StoredCase, []ketacover.Event) error) error, cases, events int) {
+	b.Helper()
+	for b.Loop() {
+		nc, ne := 0, 0
+		err := walk(context.Background(), func(c *ketacover.StoredCase, es []ketacover.Event) error {
+			nc++
+			ne += len(es)
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if nc != cases || ne != events {
+			b.Fatalf("walked %d cases and %d events, want %d and %d", nc, ne, cases, events)
+		}
+	}
+}

@@ -85,27 +85,6 @@ func (f *checkForm) writeHidden(b *bytes.Buffer) {
 
 // escAttr writes s escaped as html.EscapeString escapes it, without the
 // copy.
-func escAttr(b *bytes.Buffer, s string) {
-	last := 0
-	for i := 0; i < len(s); i++ {
-		var r string
-		switch s[i] {
-		case '&':
-			r = "&amp;"
-		case '\'':
-			r = "&#39;"
-		case '<':
-			r = "&lt;"
-		case '>':
-			r = "&gt;"
-		case '"':
-			r = "&#34;"
-		default:
-			continue
-		}
-		b.WriteString(s[last:i])
-		b.WriteString(r)
-		last = i + 1
-	}
-	b.WriteString(s[last:])
-}
+func escAttr(b *bytes.Buffer, s string) { escape(b, s, &attrEscapes) }
+
+var attrEscapes = [256]string{'&': "&amp;", '\'': "&#39;", '<': "&lt;", '>': "&gt;", '"': "&#34;"}

@@ -359,31 +359,19 @@ func escItems(b *bytes.Buffer, items []string) {
 // in a quoted attribute value: the five HTML specials, '+' (which some
 // old browsers read as UTF-7) and NUL, as U+FFFD. Every other byte,
 // invalid UTF-8 included, is written as it is, as html/template does.
-func escText(b *bytes.Buffer, s string) {
+func escText(b *bytes.Buffer, s string) { escape(b, s, &textEscapes) }
+
+var textEscapes = [256]string{0: "\uFFFD", '"': "&#34;", '&': "&amp;", '\'': "&#39;", '+': "&#43;", '<': "&lt;", '>': "&gt;"}
+
+// escape writes s with each byte that has a replacement in r replaced.
+func escape(b *bytes.Buffer, s string, r *[256]string) {
 	last := 0
 	for i := 0; i < len(s); i++ {
-		var r string
-		switch s[i] {
-		case 0:
-			r = "\uFFFD"
-		case '"':
-			r = "&#34;"
-		case '&':
-			r = "&amp;"
-		case '\'':
-			r = "&#39;"
-		case '+':
-			r = "&#43;"
-		case '<':
-			r = "&lt;"
-		case '>':
-			r = "&gt;"
-		default:
-			continue
+		if e := r[s[i]]; e != "" {
+			b.WriteString(s[last:i])
+			b.WriteString(e)
+			last = i + 1
 		}
-		b.WriteString(s[last:i])
-		b.WriteString(r)
-		last = i + 1
 	}
 	b.WriteString(s[last:])
 }
