@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -30,6 +31,27 @@ func BenchmarkAnswer(b *testing.B) {
 		}
 		if _, err := s.Answer(context.Background(), req); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkServeHook is one order-sign call through the handler as
+// "ketacover serve" configures it (no payer rules, so both orders are
+// judged against the reference profiles), without the network: reading
+// the body, the gate, decoding, answering and writing the answer. It is
+// the server's share of BenchmarkOrderSign200 and of the wrk run.
+func BenchmarkServeHook(b *testing.B) {
+	s, _ := newServer(b, func(c *Config) { c.Payers = nil })
+	h := s.Handler()
+	body := mustJSON(b, orderSignRequest(b, history()))
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest(http.MethodPost, "/cds-services/ketacover-order-sign", bytes.NewReader(body))
+		h.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", w.Code, w.Body)
 		}
 	}
 }

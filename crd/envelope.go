@@ -24,11 +24,12 @@ import (
 // one private copy of the body, as a json.RawMessage holds a copy.
 func fastEnvelope(body []byte) (*HookRequest, bool) {
 	b := bytes.TrimLeft(body, " \t\r\n")
-	end, ok := skipValue(b, 0)
-	if !ok || len(b) == 0 || b[0] != '{' || skipWS(b, end) != len(b) {
+	if len(b) == 0 || b[0] != '{' {
 		return nil, false
 	}
-	b = bytes.Clone(b[:end])
+	// One pass checks and decodes: every byte of the body is checked once,
+	// nested objects (context, prefetch, extension) as they are decoded.
+	b = bytes.Clone(b)
 	var r HookRequest
 	var seen [7]bool
 	once := func(i int) bool {
@@ -38,35 +39,63 @@ func fastEnvelope(body []byte) (*HookRequest, bool) {
 		seen[i] = true
 		return true
 	}
-	ok = members(b, func(m member) bool {
-		switch string(m.key) {
-		case "hook":
-			return once(0) && str(m.value, &r.Hook)
-		case "hookInstance":
-			return once(1) && str(m.value, &r.HookInstance)
-		case "fhirServer":
-			return once(2) && str(m.value, &r.FHIRServer)
-		case "fhirAuthorization":
-			return once(3) && json.Unmarshal(m.value, &r.FHIRAuthorization) == nil
+	end, ok := objectAt(b, 0, func(key []byte, _, vs int) (int, bool) {
+		switch string(key) {
 		case "context":
-			return once(4) && hookContext(m.value, &r.Context)
+			if !once(4) {
+				return 0, false
+			}
+			return hookContext(b, vs, &r.Context)
 		case "prefetch":
-			return once(5) && rawMap(m.value, &r.Prefetch)
+			if !once(5) {
+				return 0, false
+			}
+			return rawMap(b, vs, &r.Prefetch)
 		case "extension":
-			return once(6) && rawMap(m.value, &r.Extension)
+			if !once(6) {
+				return 0, false
+			}
+			return rawMap(b, vs, &r.Extension)
 		}
-		return !foldsTo(m.key, "hook", "hookInstance", "fhirServer", "fhirAuthorization", "context", "prefetch", "extension")
+		ve, ok := skipValue(b, vs)
+		if !ok {
+			return 0, false
+		}
+		v := b[vs:ve]
+		switch string(key) {
+		case "hook":
+			ok = once(0) && str(v, &r.Hook)
+		case "hookInstance":
+			ok = once(1) && str(v, &r.HookInstance)
+		case "fhirServer":
+			ok = once(2) && str(v, &r.FHIRServer)
+		case "fhirAuthorization":
+			ok = once(3) && json.Unmarshal(v, &r.FHIRAuthorization) == nil
+		default:
+			ok = !foldsTo(key, "hook", "hookInstance", "fhirServer", "fhirAuthorization", "context", "prefetch", "extension")
+		}
+		return ve, ok
 	})
-	if !ok {
+	if !ok || skipWS(b, end) != len(b) {
 		return nil, false
 	}
 	return &r, true
 }
 
-// hookContext decodes the context object v into c (see fastEnvelope).
-func hookContext(v []byte, c *HookContext) bool {
-	if string(v) == "null" {
-		return true
+// isNullAt reports whether the value at b[i] is the literal null, and
+// where it ends.
+func isNullAt(b []byte, i int) (int, bool) {
+	if len(b)-i >= 4 && string(b[i:i+4]) == "null" {
+		return i + 4, true
+	}
+	return 0, false
+}
+
+// hookContext decodes the context object at b[i] into c (see
+// fastEnvelope) and returns the index just past it.
+func hookContext(b []byte, i int, c *HookContext) (int, bool) {
+	if end, ok := isNullAt(b, i); ok {
+		return end, true
 	}
 	var seen [6]bool
 	once := func(i int) bool {
@@ -76,43 +105,54 @@ func hookContext(v []byte, c *HookContext) bool {
 		seen[i] = true
 		return true
 	}
-	return members(v, func(m member) bool {
-		switch string(m.key) {
-		case "userId":
-			return once(0) && str(m.value, &c.UserID)
-		case "patientId":
-			return once(1) && str(m.value, &c.PatientID)
-		case "encounterId":
-			return once(2) && str(m.value, &c.EncounterID)
-		case "draftOrders":
-			c.DraftOrders = m.value
-			return once(3)
-		case "selections":
-			return once(4) && json.Unmarshal(m.value, &c.Selections) == nil
-		case "appointments":
-			c.Appointments = m.value
-			return once(5)
+	return objectAt(b, i, func(key []byte, _, vs int) (int, bool) {
+		ve, ok := skipValue(b, vs)
+		if !ok {
+			return 0, false
 		}
-		return !foldsTo(m.key, "userId", "patientId", "encounterId", "draftOrders", "selections", "appointments")
+		v := b[vs:ve]
+		switch string(key) {
+		case "userId":
+			ok = once(0) && str(v, &c.UserID)
+		case "patientId":
+			ok = once(1) && str(v, &c.PatientID)
+		case "encounterId":
+			ok = once(2) && str(v, &c.EncounterID)
+		case "draftOrders":
+			c.DraftOrders = v
+			ok = once(3)
+		case "selections":
+			ok = once(4) && json.Unmarshal(v, &c.Selections) == nil
+		case "appointments":
+			c.Appointments = v
+			ok = once(5)
+		default:
+			ok = !foldsTo(key, "userId", "patientId", "encounterId", "draftOrders", "selections", "appointments")
+		}
+		return ve, ok
 	})
 }
 
-// rawMap decodes the object v into a map of raw values, as encoding/json
-// decodes into a map[string]json.RawMessage (null leaves the map nil, a
-// repeated key keeps its last value).
-func rawMap(v []byte, out *map[string]json.RawMessage) bool {
-	if string(v) == "null" {
-		return true
+// rawMap decodes the object at b[i] into a map of raw values, as
+// encoding/json decodes into a map[string]json.RawMessage (null leaves the
+// map nil, a repeated key keeps its last value), and returns the index
+// just past it.
+func rawMap(b []byte, i int, out *map[string]json.RawMessage) (int, bool) {
+	if end, ok := isNullAt(b, i); ok {
+		return end, true
 	}
 	m := map[string]json.RawMessage{}
-	ok := members(v, func(mb member) bool {
-		m[string(mb.key)] = mb.value
-		return true
+	end, ok := objectAt(b, i, func(key []byte, _, vs int) (int, bool) {
+		ve, ok := skipValue(b, vs)
+		if ok {
+			m[string(key)] = b[vs:ve]
+		}
+		return ve, ok
 	})
 	if ok {
 		*out = m
 	}
-	return ok
+	return end, ok
 }
 
 // str decodes the JSON string (or null) v into s as encoding/json would.

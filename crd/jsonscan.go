@@ -222,46 +222,63 @@ type member struct {
 // (the caller cannot compare it as encoding/json would), or fn returns
 // false.
 func members(obj []byte, fn func(m member) bool) bool {
-	if len(obj) < 2 || obj[0] != '{' {
-		return false
+	end, ok := objectAt(obj, 0, func(key []byte, ks, vs int) (int, bool) {
+		ve, ok := skipValue(obj, vs)
+		if !ok || !fn(member{key: key, value: obj[vs:ve], start: ks - 1, end: ve}) {
+			return 0, false
+		}
+		return ve, true
+	})
+	return ok && end == len(obj)
+}
+
+// objectAt checks the JSON object starting at b[i] (an opening brace) and
+// returns the index just past it. For each member it checks the key and
+// calls value with the key (its bytes between the quotes), the index of
+// its first byte and of the value's first byte (whitespace skipped); value
+// checks the value, returning the index just past it, so that a caller
+// can decode a nested object in the same pass instead of skipping it and
+// reading it again. It reports false, having stopped, as members does.
+func objectAt(b []byte, i int, value func(key []byte, ks, vs int) (int, bool)) (int, bool) {
+	if i >= len(b) || b[i] != '{' {
+		return 0, false
 	}
-	i := skipWS(obj, 1)
-	if i < len(obj) && obj[i] == '}' {
-		return i+1 == len(obj)
+	i = skipWS(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return i + 1, true
 	}
 	for {
-		if i >= len(obj) || obj[i] != '"' {
-			return false
+		if i >= len(b) || b[i] != '"' {
+			return 0, false
 		}
 		ks := i + 1
-		j, ok := skipString(obj, i)
+		j, ok := skipString(b, i)
 		if !ok {
-			return false
+			return 0, false
 		}
-		key := obj[ks : j-1]
+		key := b[ks : j-1]
 		if !plainKey(key) {
-			return false
+			return 0, false
 		}
-		j = skipWS(obj, j)
-		if j >= len(obj) || obj[j] != ':' {
-			return false
+		j = skipWS(b, j)
+		if j >= len(b) || b[j] != ':' {
+			return 0, false
 		}
-		vs := skipWS(obj, j+1)
-		ve, ok := skipValue(obj, vs)
-		if !ok || !fn(member{key: key, value: obj[vs:ve], start: i, end: ve}) {
-			return false
+		ve, ok := value(key, ks, skipWS(b, j+1))
+		if !ok {
+			return 0, false
 		}
-		i = skipWS(obj, ve)
-		if i >= len(obj) {
-			return false
+		i = skipWS(b, ve)
+		if i >= len(b) {
+			return 0, false
 		}
-		if obj[i] == '}' {
-			return i+1 == len(obj)
+		if b[i] == '}' {
+			return i + 1, true
 		}
-		if obj[i] != ',' {
-			return false
+		if b[i] != ',' {
+			return 0, false
 		}
-		i = skipWS(obj, i+1)
+		i = skipWS(b, i+1)
 	}
 }
 
