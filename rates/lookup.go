@@ -127,7 +127,22 @@ func lookupCSV(path string, keep func(*Rate) bool) ([]Rate, error) {
 	}
 }
 
-func lookupParquet(path string, keep func(*Rate) bool) (out []Rate, err error) {
+// lookupParquet reads path and the parts after it (see PartName).
+func lookupParquet(path string, keep func(*Rate) bool) ([]Rate, error) {
+	var out []Rate
+	for i := 0; ; i++ {
+		part := PartName(path, i)
+		if _, err := os.Stat(part); i > 0 && errors.Is(err, os.ErrNotExist) {
+			return out, nil
+		}
+		var err error
+		if out, err = lookupParquetFile(part, keep, out); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func lookupParquetFile(path string, keep func(*Rate) bool, out []Rate) (_ []Rate, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)

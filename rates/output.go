@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	_ "github.com/ncruces/go-sqlite3/driver" // the project's pure-Go SQLite
-	"github.com/parquet-go/parquet-go"
 
 	"github.com/ketacover/ketacover"
 )
@@ -23,6 +22,9 @@ type Output interface {
 	Close() error
 	// Abort removes the temporary file; the destination is untouched.
 	Abort()
+	// Files lists the files Close wrote: the path asked for, and for a
+	// Parquet output of more than PartRows rows its further parts.
+	Files() []string
 }
 
 // Format is the kind of rates file, from its extension.
@@ -49,7 +51,14 @@ func FormatOf(path string) (Format, error) {
 }
 
 // Create starts a rates file at path, in the format its extension names.
-func Create(path string) (Output, error) {
+func Create(path string) (Output, error) { return CreateParts(path, PartRows) }
+
+// CreateParts is Create with partRows rows in each part of a Parquet
+// output (see PartRows); other formats are always one file.
+func CreateParts(path string, partRows int64) (Output, error) {
+	if partRows < 1 {
+		return nil, ketacover.Errorf(ketacover.EINVALID, "%d rows a part: want at least 1", partRows)
+	}
 	format, err := FormatOf(path)
 	if err != nil {
 		return nil, err
@@ -61,10 +70,7 @@ func Create(path string) (Output, error) {
 	t := tempFile{name: tmp.Name(), f: tmp, dst: path}
 	switch format {
 	case Parquet:
-		// Row groups of 32Ki rows: parquet-go buffers a whole row group in
-		// memory, and by default a file is one row group.
-		w := parquet.NewGenericWriter[Rate](tmp, parquet.Compression(newZstdCodec()), parquet.MaxRowsPerRowGroup(1<<15))
-		return &parquetOut{tempFile: t, w: w}, nil
+		return newParquetOut(t, partRows), nil
 	case CSV:
 		o := &csvOut{tempFile: t, w: csv.NewWriter(tmp)}
 		if err := o.w.Write(columns); err != nil {
@@ -101,6 +107,8 @@ func (t *tempFile) commit() error {
 	}
 	return nil
 }
+
+func (t *tempFile) Files() []string { return []string{t.dst} }
 
 func (t *tempFile) Abort() {
 	if t.f != nil {
@@ -173,26 +181,6 @@ func (o *csvOut) Write(rows []Rate) error {
 func (o *csvOut) Close() error {
 	o.w.Flush()
 	if err := o.w.Error(); err != nil {
-		o.Abort()
-		return fmt.Errorf("write %s: %w", o.dst, err)
-	}
-	return o.commit()
-}
-
-type parquetOut struct {
-	tempFile
-	w *parquet.GenericWriter[Rate]
-}
-
-func (o *parquetOut) Write(rows []Rate) error {
-	if _, err := o.w.Write(rows); err != nil {
-		return fmt.Errorf("write %s: %w", o.dst, err)
-	}
-	return nil
-}
-
-func (o *parquetOut) Close() error {
-	if err := o.w.Close(); err != nil {
 		o.Abort()
 		return fmt.Errorf("write %s: %w", o.dst, err)
 	}

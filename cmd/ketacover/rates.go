@@ -24,7 +24,10 @@ for, at the providers asked for (an NPI, or any NPI under a TIN; none named
 keeps every provider). It writes one row per plan, code, provider, negotiated
 type, rate, billing class, setting, service codes, modifiers and expiration
 to OUT: .parquet (for DuckDB, Spark, Trino), .csv or .db (SQLite). Files are
-streamed: memory stays small whatever their size. A file that is malformed or
+streamed: memory stays small whatever their size. A Parquet OUT of more rows
+than --part-rows rolls over into parts beside it (rates.parquet,
+rates.part0001.parquet, ...); DuckDB's read_parquet('rates*.parquet') reads
+them all, and so do lookup and estimate --rates. A file that is malformed or
 cut short is reported with its byte offset and JSON path, the rows read before
 it are kept, and the exit status is 2.
 
@@ -37,6 +40,9 @@ Flags:
   -o OUT          output file (scan)
   --parallel N    files read at once (default 2)
   --tmp DIR       directory for spill files (default the system's)
+  --part-rows N   rows in each Parquet file before the next part starts
+                  (default 8388608; the Parquet writer's memory grows with
+                  the rows of one file)
   --quiet         no progress line
 
 Rates are what the plan says it pays the provider; what a patient owes also
@@ -78,6 +84,7 @@ func runRatesScan(ctx context.Context, e *env, args []string) error {
 	out := fs.String("o", "", "")
 	parallel := fs.Int("parallel", 2, "")
 	tmp := fs.String("tmp", "", "")
+	partRows := fs.Int64("part-rows", rates.PartRows, "")
 	quiet := fs.Bool("quiet", false, "")
 	files, err := parseFlags(fs, args)
 	if err != nil {
@@ -96,7 +103,10 @@ func runRatesScan(ctx context.Context, e *env, args []string) error {
 	if err := q.Validate(); err != nil {
 		return err
 	}
-	o, err := rates.Create(*out)
+	if *partRows < 1 {
+		return usagef("--part-rows %d: want at least 1", *partRows)
+	}
+	o, err := rates.CreateParts(*out, *partRows)
 	if err != nil {
 		return err
 	}
@@ -140,7 +150,11 @@ func runRatesScan(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	d := time.Since(start)
-	fmt.Fprintf(e.stdout, "wrote %d rows to %s (%s in %.1fs, %.0f MB/s)\n", rows, *out, size(bytes), d.Seconds(), float64(bytes)/1e6/max(d.Seconds(), 1e-3))
+	dest := *out
+	if files := o.Files(); len(files) > 1 {
+		dest = fmt.Sprintf("%s and %d more parts, %s to %s", *out, len(files)-1, files[1], files[len(files)-1])
+	}
+	fmt.Fprintf(e.stdout, "wrote %d rows to %s (%s in %.1fs, %.0f MB/s)\n", rows, dest, size(bytes), d.Seconds(), float64(bytes)/1e6/max(d.Seconds(), 1e-3))
 	if failed > 0 {
 		return exitStatus(exitUsage)
 	}
