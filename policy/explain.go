@@ -214,9 +214,10 @@ var labels = map[string]string{
 }
 
 func explainCall(c call, f *Facts) string {
-	h, _ := f.vars["history"].(map[string]any)
+	h := f.act.history.(*record)
 	list := func(key string) ([]map[string]any, bool) {
-		raw, ok := h[key].([]any)
+		v, _ := h.FindStringKey(key)
+		raw, ok := v.([]any)
 		if !ok {
 			return nil, false
 		}

@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	"cel.dev/cel-go/common/types"
-	"cel.dev/cel-go/interpreter"
 
 	"github.com/ketacover/ketacover"
 )
@@ -27,27 +26,37 @@ var variables = []string{"patient", "plan", "therapy", "history", "prescriber"}
 type Facts struct {
 	Case   *ketacover.Case
 	AsOf   ketacover.Date
-	vars   map[string]any
+	act    activation
 	absent []string // paths of facts not recorded
-	act    interpreter.Activation
+
+	// The records and their values, allocated with the Facts.
+	recs      [nRecords]record
+	nrec      int
+	vals      [nFields]any
+	nval      int
+	absentBuf [48]string
 }
 
 // NewFacts builds the facts of c on the date of service asOf.
+//
+// The clinical parts of the case are converted field by field by the code
+// below rather than by walking the case with reflection, which took about
+// as long as judging the case against its policies. The parts only cost
+// estimates read (household, benefits, accumulators, course, prices) are
+// still walked by reflection, and only when they are recorded.
+// TestFactsMatchReflection checks that both give the same facts for every
+// field of the case, so a field added to the case and not here fails it.
 func NewFacts(c *ketacover.Case, asOf ketacover.Date) (*Facts, error) {
-	f := &Facts{Case: c, AsOf: asOf, vars: make(map[string]any, len(variables)), absent: make([]string, 0, 32)}
-	cv := reflect.ValueOf(c).Elem()
-	for _, fi := range fieldsOf(cv.Type()) {
-		if fi.name == "id" {
-			continue
-		}
-		f.vars[fi.name] = f.value(cv.Field(fi.index), fi.name)
+	f := &Facts{Case: c, AsOf: asOf}
+	f.absent = f.absentBuf[:0]
+	f.act = activation{
+		patient:    f.patient(&c.Patient),
+		plan:       f.plan(&c.Plan),
+		therapy:    f.therapy(&c.Therapy),
+		history:    f.history(&c.History),
+		prescriber: f.prescriber(&c.Prescriber),
 	}
 	f.derive()
-	act, err := interpreter.NewActivation(f.vars)
-	if err != nil {
-		return nil, err
-	}
-	f.act = act
 	return f, nil
 }
 
@@ -243,46 +252,36 @@ func elem(v reflect.Value) any {
 	return nil
 }
 
-// derive adds the values computed for the date of service.
+// Fields derive fills or changes.
+var (
+	patientBirthDate   = patientShape.index["birth_date"]
+	patientAge         = patientShape.index["age"]
+	planLineOfBusiness = planShape.index["line_of_business"]
+)
+
+// derive adds the values computed for the date of service. (The days
+// since each trial and score are added as their lists are made.)
 func (f *Facts) derive() {
 	c := f.Case
-	patient := f.vars["patient"].(map[string]any)
+	patient := f.act.patient.(*record)
 	switch {
 	case c.Patient.BirthDate != nil:
-		patient["age"] = int64(ageOn(*c.Patient.BirthDate, f.AsOf))
+		patient.vals[patientAge] = int64(ageOn(*c.Patient.BirthDate, f.AsOf))
 		f.present("patient.age")
 	case c.Patient.Age != nil:
-		patient["age"] = int64(*c.Patient.Age)
+		patient.vals[patientAge] = int64(*c.Patient.Age)
 	}
 	// The age stands for the birth date, which is never asked for.
 	f.present("patient.birth_date")
-	if _, ok := patient["birth_date"].(*types.Unknown); ok {
-		delete(patient, "birth_date")
+	if _, ok := patient.vals[patientBirthDate].(*types.Unknown); ok {
+		patient.vals[patientBirthDate] = nil
 	}
-	plan := f.vars["plan"].(map[string]any)
+	plan := f.act.plan.(*record)
 	if lob := c.Plan.Type.LineOfBusiness(); lob != "" {
-		plan["line_of_business"] = lob
+		plan.vals[planLineOfBusiness] = lob
 	} else {
-		plan["line_of_business"] = f.notRecorded("plan.line_of_business")
-	}
-	history := f.vars["history"].(map[string]any)
-	if trials, ok := history["trials"].([]any); ok {
-		for i, t := range trials {
-			m := t.(map[string]any)
-			tr := c.History.Trials[i]
-			end := tr.End
-			if end == nil {
-				end = tr.Start
-			}
-			if end != nil {
-				m["ended_days_ago"] = int64(end.DaysUntil(f.AsOf))
-			}
-		}
-	}
-	if scores, ok := history["scores"].([]any); ok {
-		for i, s := range scores {
-			s.(map[string]any)["days_ago"] = int64(c.History.Scores[i].Date.DaysUntil(f.AsOf))
-		}
+		f.absent = append(f.absent, planShape.paths[planLineOfBusiness])
+		plan.vals[planLineOfBusiness] = planShape.unknowns[planLineOfBusiness]
 	}
 }
 
@@ -310,20 +309,36 @@ func (f *Facts) Absent(path string) bool {
 // Lookup returns the recorded value at a dotted path.
 func (f *Facts) Lookup(path string) (any, bool) {
 	v, ok := f.lookup(path)
-	if _, unknown := v.(*types.Unknown); unknown {
+	switch t := v.(type) {
+	case *types.Unknown:
 		return nil, false
+	case *record:
+		return t.plain(), ok
 	}
 	return v, ok
 }
 
+// lookup returns the value at a dotted path as the criteria see it: a
+// struct of the case is a *record, a fact not recorded a CEL unknown.
 func (f *Facts) lookup(path string) (any, bool) {
-	var cur any = f.vars
-	for p := range strings.SplitSeq(path, ".") {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if cur, ok = m[p]; !ok {
+	name, rest, more := strings.Cut(path, ".")
+	cur, ok := f.act.ResolveName(name)
+	if !ok {
+		return nil, false
+	}
+	for more {
+		var p string
+		p, rest, more = strings.Cut(rest, ".")
+		switch m := cur.(type) {
+		case *record:
+			if cur, ok = m.FindStringKey(p); !ok {
+				return nil, false
+			}
+		case map[string]any:
+			if cur, ok = m[p]; !ok {
+				return nil, false
+			}
+		default:
 			return nil, false
 		}
 	}

@@ -1,0 +1,138 @@
+package policy
+
+import (
+	"reflect"
+
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/common/types/traits"
+	"cel.dev/cel-go/interpreter"
+)
+
+// A record is one struct of the case as the criteria see it: a CEL map
+// from each field's case-file name to its value. It stands for the
+// map[string]any the facts were once built of, with the same keys and
+// values, but its names are shared by every record of its kind and its
+// values sit in one array per Facts: building a Go map per struct was
+// most of the cost of NewFacts (a map of more than eight keys is four
+// allocations and a hash of every key).
+//
+// Selecting a field (patient.age) goes through FindStringKey, which the
+// CEL interpreter asks for before anything else. Everything else a CEL
+// expression might do with a whole record (compare it, take its size,
+// iterate it, convert it) is done on the equivalent map, made for the
+// occasion, so it behaves exactly as the map did.
+type record struct {
+	shape *shape
+	vals  []any // by field, in the shape's order; nil: not in the map
+}
+
+// shape is the field names of one kind of record, and what stands for
+// each field when it is not recorded. Each kind of record has one place
+// in the case, so the paths and their unknowns are made once.
+type shape struct {
+	names    []string
+	index    map[string]int
+	paths    []string
+	unknowns []*types.Unknown
+}
+
+func newShape(at string, names []string) *shape {
+	s := &shape{names: names, index: make(map[string]int, len(names)), paths: make([]string, len(names)), unknowns: make([]*types.Unknown, len(names))}
+	for i, n := range names {
+		s.index[n] = i
+		s.paths[i] = at + "." + n
+		s.unknowns[i] = unknownOf(s.paths[i])
+	}
+	return s
+}
+
+var (
+	_ traits.Mapper = (*record)(nil)
+	_ interface {
+		FindStringKey(string) (any, bool)
+	} = (*record)(nil)
+)
+
+// FindStringKey returns the value of the field named key. The CEL
+// interpreter calls it to select a field of a value that is not a Go map.
+func (r *record) FindStringKey(key string) (any, bool) {
+	i, ok := r.shape.index[key]
+	if !ok || r.vals[i] == nil {
+		return nil, false
+	}
+	return r.vals[i], true
+}
+
+// plain returns the record as the map[string]any it stands for, nested
+// records included.
+func (r *record) plain() map[string]any {
+	n := 0
+	for _, v := range r.vals {
+		if v != nil {
+			n++
+		}
+	}
+	m := make(map[string]any, n)
+	for i, v := range r.vals {
+		switch v := v.(type) {
+		case nil:
+		case *record:
+			m[r.shape.names[i]] = v.plain()
+		default:
+			m[r.shape.names[i]] = v
+		}
+	}
+	return m
+}
+
+// mapper is the CEL map of the equivalent Go map, for every operation but
+// selecting a field.
+func (r *record) mapper() traits.Mapper {
+	return types.NewStringInterfaceMap(env.CELTypeAdapter(), r.plain())
+}
+
+func (r *record) ConvertToNative(t reflect.Type) (any, error) { return r.mapper().ConvertToNative(t) }
+func (r *record) ConvertToType(t ref.Type) ref.Val            { return r.mapper().ConvertToType(t) }
+func (r *record) Equal(other ref.Val) ref.Val                 { return r.mapper().Equal(other) }
+func (r *record) Type() ref.Type                              { return types.MapType }
+func (r *record) Value() any                                  { return r.plain() }
+func (r *record) Contains(key ref.Val) ref.Val                { return r.mapper().Contains(key) }
+func (r *record) Get(key ref.Val) ref.Val                     { return r.mapper().Get(key) }
+func (r *record) Iterator() traits.Iterator                   { return r.mapper().Iterator() }
+func (r *record) Size() ref.Val                               { return r.mapper().Size() }
+
+// Find returns the value of a field for a string key, as a CEL value.
+func (r *record) Find(key ref.Val) (ref.Val, bool) {
+	if s, ok := key.(types.String); ok {
+		if v, found := r.FindStringKey(string(s)); found {
+			return env.CELTypeAdapter().NativeToValue(v), true
+		}
+	}
+	return r.mapper().Find(key)
+}
+
+// activation resolves the criteria's five variables without a map.
+type activation struct {
+	patient, plan, therapy, history, prescriber any
+}
+
+var _ interpreter.Activation = (*activation)(nil)
+
+func (a *activation) ResolveName(name string) (any, bool) {
+	switch name {
+	case "patient":
+		return a.patient, true
+	case "plan":
+		return a.plan, true
+	case "therapy":
+		return a.therapy, true
+	case "history":
+		return a.history, true
+	case "prescriber":
+		return a.prescriber, true
+	}
+	return nil, false
+}
+
+func (a *activation) Parent() interpreter.Activation { return nil }
