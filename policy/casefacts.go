@@ -24,6 +24,7 @@ var (
 	contraNames     = [...]string{"aneurysmal_vascular_disease", "arteriovenous_malformation", "intracerebral_hemorrhage", "hypersensitivity", "psychosis", "psychosis_history", "psychosis_benefit_outweighs_risk", "bipolar", "substance_use", "pregnant", "uncontrolled_hypertension", "concurrent_neuromodulation", "concurrent_ketamine"}
 	substanceNames  = [...]string{"disorder", "active", "remission_months", "in_treatment", "concurrent_mood_altering_use"}
 	suicidalNames   = [...]string{"ideation", "behavior", "intent", "hospitalization_needed", "inpatient_now", "discharged_days_ago", "self_care_impaired", "daily_thoughts_of_death"}
+	trialNames      = [...]string{"drug", "class", "role", "dose_mg", "dose_adequate", "max_tolerated", "weeks", "adherence_pct", "outcome", "improvement_pct", "episode", "start", "end", "augments", "notes", "ended_days_ago"}
 	prescriberNames = [...]string{"name", "credentials", "npi", "specialty", "psychiatrist_consulted", "pdmp_checked", "phone", "fax", "organization"}
 )
 
@@ -44,6 +45,7 @@ var (
 	substanceShape  = newShape("history.contraindications.substance_use", substanceNames[:])
 	suicidalShape   = newShape("history.suicidality", suicidalNames[:])
 	prescriberShape = newShape("prescriber", prescriberNames[:])
+	trialShape      = newItemShape(trialNames[:])
 )
 
 // fill writes a record's fields in order.
@@ -231,9 +233,19 @@ func (f *Facts) history(h *ketacover.History) *record {
 	if h.Trials == nil {
 		w.missing()
 	} else {
-		l := make([]any, len(h.Trials))
+		// One allocation for the trials' records and one for their
+		// values: a trial has up to 16 fields, and a Go map of more than
+		// eight is four allocations.
+		n := len(h.Trials)
+		l := make([]any, n)
+		recs := make([]record, n)
+		vals := make([]any, n*len(trialNames))
 		for i := range h.Trials {
-			l[i] = f.trial(&h.Trials[i])
+			r := &recs[i]
+			r.shape, r.vals = trialShape, vals[:len(trialNames):len(trialNames)]
+			vals = vals[len(trialNames):]
+			f.trial(r, &h.Trials[i])
+			l[i] = r
 		}
 		w.set(l)
 	}
@@ -284,33 +296,85 @@ func (f *Facts) history(h *ketacover.History) *record {
 	return w.r
 }
 
-// trial is one medication trial, with the days since it ended (or, with
-// no end date, started) on the date of service.
-func (f *Facts) trial(t *ketacover.Trial) map[string]any {
-	var e elemMap
-	e.str("drug", t.Drug)
-	e.str("class", t.Class)
-	e.str("role", t.Role)
-	e.float("dose_mg", t.DoseMg)
-	e.boolean("dose_adequate", t.DoseAdequate)
-	e.boolean("max_tolerated", t.MaxTolerated)
-	e.float("weeks", t.Weeks)
-	e.integer("adherence_pct", t.Adherence)
-	e.str("outcome", t.Outcome)
-	e.integer("improvement_pct", t.Improvement)
-	e.str("episode", t.Episode)
-	e.date("start", t.Start)
-	e.date("end", t.End)
-	e.str("augments", t.Augments)
-	e.str("notes", t.Notes)
+// trial fills the record of one medication trial, with the days since it
+// ended (or, with no end date, started) on the date of service. Like every
+// list element it leaves out what is not recorded and records no paths.
+func (f *Facts) trial(r *record, t *ketacover.Trial) {
+	w := &elemFill{r: r}
+	w.str(t.Drug)
+	w.str(t.Class)
+	w.str(t.Role)
+	w.float(t.DoseMg)
+	w.boolean(t.DoseAdequate)
+	w.boolean(t.MaxTolerated)
+	w.float(t.Weeks)
+	w.integer(t.Adherence)
+	w.str(t.Outcome)
+	w.integer(t.Improvement)
+	w.str(t.Episode)
+	w.date(t.Start)
+	w.date(t.End)
+	w.str(t.Augments)
+	w.str(t.Notes)
 	end := t.End
 	if end == nil {
 		end = t.Start
 	}
 	if end != nil {
-		e.add("ended_days_ago", int64(end.DaysUntil(f.AsOf)))
+		w.set(int64(end.DaysUntil(f.AsOf)))
 	}
-	return e.done()
+}
+
+// elemFill writes a list element's record in order; a field not recorded
+// stays nil (left out).
+type elemFill struct {
+	r *record
+	i int
+}
+
+func (w *elemFill) set(v any) {
+	w.r.vals[w.i] = v
+	w.i++
+}
+
+func (w *elemFill) str(s string) {
+	if s == "" {
+		w.i++
+		return
+	}
+	w.set(s)
+}
+
+func (w *elemFill) boolean(b *bool) {
+	if b == nil {
+		w.i++
+		return
+	}
+	w.set(*b)
+}
+
+func (w *elemFill) integer(n *int) {
+	if n == nil {
+		w.i++
+		return
+	}
+	w.set(int64(*n))
+}
+
+func (w *elemFill) float(x *float64) {
+	if x == nil {
+		w.i++
+		return
+	}
+	w.set(*x)
+}
+
+func (w *elemFill) date(d *ketacover.Date) {
+	if d == nil || d.IsZero() {
+		w.i++
+		return
+	}
+	w.set(d.String())
 }
 
 func (f *Facts) episode(e *ketacover.Episode) *record {

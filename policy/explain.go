@@ -229,9 +229,14 @@ func explainCall(c call, f *Facts) string {
 	}
 	switch c.fn {
 	case "failed", "augmentations":
-		trials, ok := list("trials")
+		v, _ := h.FindStringKey("trials")
+		raw, ok := v.([]any)
 		if !ok {
 			return "no medication trials recorded"
+		}
+		trials := make([]item, len(raw))
+		for i, x := range raw {
+			trials[i] = x.(*record)
 		}
 		role := "antidepressant"
 		if c.fn == "augmentations" {
@@ -323,11 +328,11 @@ func explainCall(c call, f *Facts) string {
 
 // describeTrials says which trials counted, which did not and why, and
 // which are undecided for want of a fact.
-func describeTrials(r trialsResult, trials []map[string]any) string {
+func describeTrials(r trialsResult, trials []item) string {
 	var counted, undecided, rejected []string
 	for _, c := range r.Checks {
 		name := c.Drug
-		if w, ok := number(trials[c.Index]["weeks"]); ok {
+		if w, ok := number(trials[c.Index].get("weeks")); ok {
 			name = fmt.Sprintf("%s %g wk", c.Drug, w)
 		}
 		switch c.Verdict {
@@ -376,7 +381,7 @@ func es(n int) string {
 	return "es"
 }
 
-func roleOf(t map[string]any) string {
-	r, _ := t["role"].(string)
+func roleOf(t item) string {
+	r, _ := t.get("role").(string)
 	return r
 }

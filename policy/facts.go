@@ -312,8 +312,8 @@ func (f *Facts) Lookup(path string) (any, bool) {
 	switch t := v.(type) {
 	case *types.Unknown:
 		return nil, false
-	case *record:
-		return t.plain(), ok
+	case *record, []any:
+		return plain(t), ok
 	}
 	return v, ok
 }

@@ -37,6 +37,15 @@ type shape struct {
 	unknowns []*types.Unknown
 }
 
+// newItemShape is the shape of a list element, which records no paths.
+func newItemShape(names []string) *shape {
+	s := &shape{names: names, index: make(map[string]int, len(names))}
+	for i, n := range names {
+		s.index[n] = i
+	}
+	return s
+}
+
 func newShape(at string, names []string) *shape {
 	s := &shape{names: names, index: make(map[string]int, len(names)), paths: make([]string, len(names)), unknowns: make([]*types.Unknown, len(names))}
 	for i, n := range names {
@@ -75,15 +84,38 @@ func (r *record) plain() map[string]any {
 	}
 	m := make(map[string]any, n)
 	for i, v := range r.vals {
-		switch v := v.(type) {
-		case nil:
-		case *record:
-			m[r.shape.names[i]] = v.plain()
-		default:
-			m[r.shape.names[i]] = v
+		if v != nil {
+			m[r.shape.names[i]] = plain(v)
 		}
 	}
 	return m
+}
+
+// plain returns v with every record in it, in lists too, as a map.
+func plain(v any) any {
+	switch v := v.(type) {
+	case *record:
+		return v.plain()
+	case []any:
+		for i, e := range v {
+			if _, ok := e.(*record); ok {
+				l := make([]any, len(v))
+				copy(l, v[:i])
+				for j := i; j < len(v); j++ {
+					l[j] = plain(v[j])
+				}
+				return l
+			}
+		}
+	}
+	return v
+}
+
+// get returns the value of the field named key, or nil: a record is an
+// item of a list for the domain functions.
+func (r *record) get(key string) any {
+	v, _ := r.FindStringKey(key)
+	return v
 }
 
 // mapper is the CEL map of the equivalent Go map, for every operation but
@@ -117,7 +149,10 @@ type activation struct {
 	patient, plan, therapy, history, prescriber any
 }
 
-var _ interpreter.Activation = (*activation)(nil)
+var (
+	_ interpreter.Activation = (*activation)(nil)
+	_ item                   = (*record)(nil)
+)
 
 func (a *activation) ResolveName(name string) (any, bool) {
 	switch name {

@@ -231,7 +231,7 @@ type trialsResult struct {
 }
 
 // judgeTrials is the logic behind failed() and augmentations().
-func judgeTrials(trials []map[string]any, need int, o trialOptions) trialsResult {
+func judgeTrials(trials []item, need int, o trialOptions) trialsResult {
 	r := trialsResult{Need: need, Opts: o}
 	type drugAgg struct {
 		best    verdict
@@ -303,10 +303,10 @@ func judgeTrials(trials []map[string]any, need int, o trialOptions) trialsResult
 
 // checkTrial judges one trial. A fact it needs and cannot find makes the
 // trial a "maybe", never a "no".
-func checkTrial(i int, t map[string]any, o trialOptions) trialCheck {
+func checkTrial(i int, t item, o trialOptions) trialCheck {
 	c := trialCheck{Index: i, Verdict: yes, Current: maybe}
-	c.Drug, _ = t["drug"].(string)
-	c.Class, _ = t["class"].(string)
+	c.Drug, _ = t.get("drug").(string)
+	c.Class, _ = t.get("class").(string)
 	miss := func(field string) {
 		c.Missing = append(c.Missing, fmt.Sprintf("history.trials[%d].%s", i, field))
 		if c.Verdict == yes {
@@ -319,13 +319,13 @@ func checkTrial(i int, t map[string]any, o trialOptions) trialCheck {
 		}
 		c.Verdict = no
 	}
-	switch ep, _ := t["episode"].(string); ep {
+	switch ep, _ := t.get("episode").(string); ep {
 	case "current":
 		c.Current = yes
 	case "prior":
 		c.Current = no
 	}
-	role, _ := t["role"].(string)
+	role, _ := t.get("role").(string)
 	switch {
 	case role == "":
 		miss("role")
@@ -339,14 +339,14 @@ func checkTrial(i int, t map[string]any, o trialOptions) trialCheck {
 			fail("class %s is not one of %s", c.Class, strings.Join(o.Classes, ", "))
 		}
 	}
-	outcome, _ := t["outcome"].(string)
+	outcome, _ := t.get("outcome").(string)
 	if outcome == "" {
 		miss("outcome")
 	} else if !contains(o.Outcomes, outcome) {
 		fail("outcome was %s", outcome)
 	}
 	if o.MaxImprovement != nil && outcome != "intolerance" {
-		if imp, ok := number(t["improvement_pct"]); ok {
+		if imp, ok := number(t.get("improvement_pct")); ok {
 			if imp > float64(*o.MaxImprovement) {
 				fail("improved %g%% (more than %d%%)", imp, *o.MaxImprovement)
 			}
@@ -362,7 +362,7 @@ func checkTrial(i int, t map[string]any, o trialOptions) trialCheck {
 		minWeeks = 0
 	}
 	if minWeeks > 0 {
-		if w, ok := number(t["weeks"]); !ok {
+		if w, ok := number(t.get("weeks")); !ok {
 			miss("weeks")
 		} else if w < minWeeks {
 			fail("%g weeks (fewer than %g)", w, minWeeks)
@@ -370,7 +370,7 @@ func checkTrial(i int, t map[string]any, o trialOptions) trialCheck {
 	}
 	needMax := o.MaxTolerated || (o.PartialMaxDose && outcome == "partial-response")
 	if needMax && outcome != "intolerance" {
-		switch v, ok := t["max_tolerated"].(bool); {
+		switch v, ok := t.get("max_tolerated").(bool); {
 		case !ok:
 			miss("max_tolerated")
 		case !v:
@@ -378,7 +378,7 @@ func checkTrial(i int, t map[string]any, o trialOptions) trialCheck {
 		}
 	}
 	if o.AdequateDose && outcome != "intolerance" {
-		switch v, ok := t["dose_adequate"].(bool); {
+		switch v, ok := t.get("dose_adequate").(bool); {
 		case !ok:
 			miss("dose_adequate")
 		case !v:
@@ -386,7 +386,7 @@ func checkTrial(i int, t map[string]any, o trialOptions) trialCheck {
 		}
 	}
 	if o.MinAdherencePct > 0 {
-		if a, ok := number(t["adherence_pct"]); !ok {
+		if a, ok := number(t.get("adherence_pct")); !ok {
 			miss("adherence_pct")
 		} else if a < float64(o.MinAdherencePct) {
 			fail("adherence %g%% (below %d%%)", a, o.MinAdherencePct)
@@ -401,7 +401,7 @@ func checkTrial(i int, t map[string]any, o trialOptions) trialCheck {
 		}
 	}
 	if o.WithinYears > 0 {
-		if d, ok := number(t["ended_days_ago"]); !ok {
+		if d, ok := number(t.get("ended_days_ago")); !ok {
 			miss("end")
 		} else if d > o.WithinYears*365.25 {
 			fail("ended more than %g years ago", o.WithinYears)
@@ -482,6 +482,38 @@ func trailPath(t *types.AttributeTrail) string {
 	return b.String()
 }
 
+// item is an element of a case list as the domain functions read it: a
+// trial's record (see NewFacts) or a Go map.
+type item interface{ get(key string) any }
+
+// plainItem is a Go map as an item.
+type plainItem map[string]any
+
+func (m plainItem) get(key string) any { return m[key] }
+
+// nativeItems converts a CEL list of records or maps to items.
+func nativeItems(v ref.Val) ([]item, bool) {
+	l, ok := v.(traits.Lister)
+	if !ok {
+		return nil, false
+	}
+	n, _ := l.Size().(types.Int)
+	out := make([]item, 0, int(n))
+	for i := types.Int(0); i < n; i++ {
+		e := l.Get(i)
+		if r, ok := e.(*record); ok {
+			out = append(out, r)
+			continue
+		}
+		m, err := e.ConvertToNative(mapType)
+		if err != nil {
+			return nil, false
+		}
+		out = append(out, plainItem(m.(map[string]any)))
+	}
+	return out, true
+}
+
 // nativeList converts a CEL list of maps to Go maps.
 func nativeList(v ref.Val) ([]map[string]any, bool) {
 	l, ok := v.(traits.Lister)
@@ -512,7 +544,7 @@ func trialsBinding(role string, args []ref.Val) ref.Val {
 	if len(args) != 3 {
 		return types.NewErr("failed: want a count and options")
 	}
-	trials, ok := nativeList(args[0])
+	trials, ok := nativeItems(args[0])
 	need, ok2 := args[1].(types.Int)
 	optMap, ok3 := nativeMap(args[2])
 	if !ok || !ok2 || !ok3 {

@@ -4,8 +4,8 @@ import (
 	"testing"
 )
 
-func trial(kv ...any) map[string]any {
-	m := map[string]any{}
+func trial(kv ...any) item {
+	m := plainItem{}
 	for i := 0; i+1 < len(kv); i += 2 {
 		m[kv[i].(string)] = kv[i+1]
 	}
@@ -24,30 +24,30 @@ func TestJudgeTrials(t *testing.T) {
 
 	tests := []struct {
 		name   string
-		trials []map[string]any
+		trials []item
 		need   int
 		opts   map[string]any
 		role   string
 		want   verdict
 	}{
-		{"two failed trials of six weeks meet a two-trial rule", []map[string]any{ssri, snri}, 2, map[string]any{"min_weeks": 6.0}, "antidepressant", yes},
-		{"a third trial is missing", []map[string]any{ssri, snri}, 3, map[string]any{"min_weeks": 6.0}, "antidepressant", no},
-		{"eight weeks rule rejects the six-week trial", []map[string]any{ssri, snri}, 2, map[string]any{"min_weeks": 8.0}, "antidepressant", no},
-		{"two SSRIs are one class", []map[string]any{ssri, ssri2}, 2, map[string]any{"distinct_classes": 2.0}, "antidepressant", no},
-		{"a trial with unknown weeks could make up the number", []map[string]any{ssri, noWeeks}, 2, map[string]any{"min_weeks": 6.0}, "antidepressant", maybe},
-		{"an unknown trial cannot help when two more are needed", []map[string]any{ssri, noWeeks}, 3, map[string]any{"min_weeks": 6.0}, "antidepressant", no},
-		{"prior-episode trial does not count when every trial must be current", []map[string]any{ssri, prior}, 2, map[string]any{"episode": "current"}, "antidepressant", no},
-		{"prior-episode trial counts when one current trial suffices", []map[string]any{ssri, prior}, 2, map[string]any{"current_episode_min": 1.0}, "antidepressant", yes},
-		{"intolerance does not count by default", []map[string]any{ssri, intol}, 2, map[string]any{}, "antidepressant", no},
-		{"intolerance of any duration counts when the policy says so", []map[string]any{ssri, intol}, 2, map[string]any{"min_weeks": 4.0, "outcomes": []any{"no-response", "partial-response", "intolerance"}, "intolerance_any_duration": true}, "antidepressant", yes},
-		{"the same drug twice counts once", []map[string]any{ssri, sameDrugTwice}, 2, map[string]any{}, "antidepressant", no},
-		{"augmentation counts as augmentation, not antidepressant", []map[string]any{aug}, 1, map[string]any{}, "augmentation", yes},
-		{"augmentation is not an antidepressant trial", []map[string]any{ssri, aug}, 2, map[string]any{}, "antidepressant", no},
-		{"partial response needs eight weeks at maximum dose", []map[string]any{ssri, snri}, 2, map[string]any{"min_weeks": 4.0, "partial_min_weeks": 8.0, "partial_max_dose": true}, "antidepressant", no},
-		{"25% improvement rule: a partial response without a percentage is undecided", []map[string]any{ssri, snri}, 2, map[string]any{"max_improvement_pct": 25.0}, "antidepressant", maybe},
-		{"adequate dose undocumented is undecided", []map[string]any{ssri, trial("drug", "paroxetine", "class", "ssri", "role", "antidepressant", "weeks", 8.0, "outcome", "no-response")}, 2, map[string]any{"adequate_dose": true}, "antidepressant", maybe},
-		{"within five years", []map[string]any{trial("drug", "sertraline", "role", "antidepressant", "outcome", "no-response", "ended_days_ago", int64(3000))}, 1, map[string]any{"within_years": 5.0}, "antidepressant", no},
-		{"unknown class could be a second class", []map[string]any{ssri, trial("drug", "newdrug", "role", "antidepressant", "outcome", "no-response")}, 2, map[string]any{"distinct_classes": 2.0}, "antidepressant", maybe},
+		{"two failed trials of six weeks meet a two-trial rule", []item{ssri, snri}, 2, map[string]any{"min_weeks": 6.0}, "antidepressant", yes},
+		{"a third trial is missing", []item{ssri, snri}, 3, map[string]any{"min_weeks": 6.0}, "antidepressant", no},
+		{"eight weeks rule rejects the six-week trial", []item{ssri, snri}, 2, map[string]any{"min_weeks": 8.0}, "antidepressant", no},
+		{"two SSRIs are one class", []item{ssri, ssri2}, 2, map[string]any{"distinct_classes": 2.0}, "antidepressant", no},
+		{"a trial with unknown weeks could make up the number", []item{ssri, noWeeks}, 2, map[string]any{"min_weeks": 6.0}, "antidepressant", maybe},
+		{"an unknown trial cannot help when two more are needed", []item{ssri, noWeeks}, 3, map[string]any{"min_weeks": 6.0}, "antidepressant", no},
+		{"prior-episode trial does not count when every trial must be current", []item{ssri, prior}, 2, map[string]any{"episode": "current"}, "antidepressant", no},
+		{"prior-episode trial counts when one current trial suffices", []item{ssri, prior}, 2, map[string]any{"current_episode_min": 1.0}, "antidepressant", yes},
+		{"intolerance does not count by default", []item{ssri, intol}, 2, map[string]any{}, "antidepressant", no},
+		{"intolerance of any duration counts when the policy says so", []item{ssri, intol}, 2, map[string]any{"min_weeks": 4.0, "outcomes": []any{"no-response", "partial-response", "intolerance"}, "intolerance_any_duration": true}, "antidepressant", yes},
+		{"the same drug twice counts once", []item{ssri, sameDrugTwice}, 2, map[string]any{}, "antidepressant", no},
+		{"augmentation counts as augmentation, not antidepressant", []item{aug}, 1, map[string]any{}, "augmentation", yes},
+		{"augmentation is not an antidepressant trial", []item{ssri, aug}, 2, map[string]any{}, "antidepressant", no},
+		{"partial response needs eight weeks at maximum dose", []item{ssri, snri}, 2, map[string]any{"min_weeks": 4.0, "partial_min_weeks": 8.0, "partial_max_dose": true}, "antidepressant", no},
+		{"25% improvement rule: a partial response without a percentage is undecided", []item{ssri, snri}, 2, map[string]any{"max_improvement_pct": 25.0}, "antidepressant", maybe},
+		{"adequate dose undocumented is undecided", []item{ssri, trial("drug", "paroxetine", "class", "ssri", "role", "antidepressant", "weeks", 8.0, "outcome", "no-response")}, 2, map[string]any{"adequate_dose": true}, "antidepressant", maybe},
+		{"within five years", []item{trial("drug", "sertraline", "role", "antidepressant", "outcome", "no-response", "ended_days_ago", int64(3000))}, 1, map[string]any{"within_years": 5.0}, "antidepressant", no},
+		{"unknown class could be a second class", []item{ssri, trial("drug", "newdrug", "role", "antidepressant", "outcome", "no-response")}, 2, map[string]any{"distinct_classes": 2.0}, "antidepressant", maybe},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
