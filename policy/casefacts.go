@@ -86,7 +86,7 @@ func (w *fill) str(s string) {
 		w.missing()
 		return
 	}
-	w.set(s)
+	w.set(w.f.str(s))
 }
 
 func (w *fill) boolean(b *bool) {
@@ -102,7 +102,7 @@ func (w *fill) integer(n *int) {
 		w.missing()
 		return
 	}
-	w.set(int64(*n))
+	w.set(w.f.integer(int64(*n)))
 }
 
 func (w *fill) float(x *float64) {
@@ -110,7 +110,7 @@ func (w *fill) float(x *float64) {
 		w.missing()
 		return
 	}
-	w.set(*x)
+	w.set(w.f.num(*x))
 }
 
 func (w *fill) date(d *ketacover.Date) {
@@ -118,7 +118,7 @@ func (w *fill) date(d *ketacover.Date) {
 		w.missing()
 		return
 	}
-	w.set(d.String())
+	w.set(w.f.str(d.String()))
 }
 
 // reflected fills the next field by the reflective walk: for the parts of
@@ -300,7 +300,7 @@ func (f *Facts) history(h *ketacover.History) *record {
 // ended (or, with no end date, started) on the date of service. Like every
 // list element it leaves out what is not recorded and records no paths.
 func (f *Facts) trial(r *record, t *ketacover.Trial) {
-	w := &elemFill{r: r}
+	w := &elemFill{f: f, r: r}
 	w.str(t.Drug)
 	w.str(t.Class)
 	w.str(t.Role)
@@ -321,13 +321,14 @@ func (f *Facts) trial(r *record, t *ketacover.Trial) {
 		end = t.Start
 	}
 	if end != nil {
-		w.set(int64(end.DaysUntil(f.AsOf)))
+		w.set(f.integer(int64(end.DaysUntil(f.AsOf))))
 	}
 }
 
 // elemFill writes a list element's record in order; a field not recorded
 // stays nil (left out).
 type elemFill struct {
+	f *Facts
 	r *record
 	i int
 }
@@ -342,7 +343,7 @@ func (w *elemFill) str(s string) {
 		w.i++
 		return
 	}
-	w.set(s)
+	w.set(w.f.str(s))
 }
 
 func (w *elemFill) boolean(b *bool) {
@@ -358,7 +359,7 @@ func (w *elemFill) integer(n *int) {
 		w.i++
 		return
 	}
-	w.set(int64(*n))
+	w.set(w.f.integer(int64(*n)))
 }
 
 func (w *elemFill) float(x *float64) {
@@ -366,7 +367,7 @@ func (w *elemFill) float(x *float64) {
 		w.i++
 		return
 	}
-	w.set(*x)
+	w.set(w.f.num(*x))
 }
 
 func (w *elemFill) date(d *ketacover.Date) {
@@ -374,7 +375,7 @@ func (w *elemFill) date(d *ketacover.Date) {
 		w.i++
 		return
 	}
-	w.set(d.String())
+	w.set(w.f.str(d.String()))
 }
 
 func (f *Facts) episode(e *ketacover.Episode) *record {

@@ -35,6 +35,65 @@ type Facts struct {
 	vals      [nFields]any
 	nval      int
 	absentBuf [48]string
+
+	// The recorded strings and numbers, by pointer: CEL reads a *string
+	// as the string (and *float64, *int64 as the number), and a pointer
+	// into the Facts goes into an interface without an allocation of its
+	// own, which a string or a float64 does not. Go code reads them
+	// through native.
+	strs [64]string
+	nstr int
+	nums [16]float64
+	nnum int
+	ints [16]int64
+	nint int
+}
+
+// str returns s as a value of the facts.
+func (f *Facts) str(s string) any {
+	if f.nstr == len(f.strs) {
+		return s
+	}
+	p := &f.strs[f.nstr]
+	*p = s
+	f.nstr++
+	return p
+}
+
+// num returns x as a value of the facts.
+func (f *Facts) num(x float64) any {
+	if f.nnum == len(f.nums) {
+		return x
+	}
+	p := &f.nums[f.nnum]
+	*p = x
+	f.nnum++
+	return p
+}
+
+// integer returns n as a value of the facts.
+func (f *Facts) integer(n int64) any {
+	if f.nint == len(f.ints) {
+		return n
+	}
+	p := &f.ints[f.nint]
+	*p = n
+	f.nint++
+	return p
+}
+
+// native returns a value of the facts as the Go value it stands for: a
+// string, float64 or int64 rather than a pointer to one.
+func native(v any) any {
+	switch t := v.(type) {
+	case *string:
+		return *t
+	case *float64:
+		return *t
+	case *int64:
+		return *t
+	}
+	return v
 }
 
 // NewFacts builds the facts of c on the date of service asOf.
@@ -266,10 +325,10 @@ func (f *Facts) derive() {
 	patient := f.act.patient.(*record)
 	switch {
 	case c.Patient.BirthDate != nil:
-		patient.vals[patientAge] = int64(ageOn(*c.Patient.BirthDate, f.AsOf))
+		patient.vals[patientAge] = f.integer(int64(ageOn(*c.Patient.BirthDate, f.AsOf)))
 		f.present("patient.age")
 	case c.Patient.Age != nil:
-		patient.vals[patientAge] = int64(*c.Patient.Age)
+		patient.vals[patientAge] = f.integer(int64(*c.Patient.Age))
 	}
 	// The age stands for the birth date, which is never asked for.
 	f.present("patient.birth_date")
@@ -278,7 +337,7 @@ func (f *Facts) derive() {
 	}
 	plan := f.act.plan.(*record)
 	if lob := c.Plan.Type.LineOfBusiness(); lob != "" {
-		plan.vals[planLineOfBusiness] = lob
+		plan.vals[planLineOfBusiness] = f.str(lob)
 	} else {
 		f.absent = append(f.absent, planShape.paths[planLineOfBusiness])
 		plan.vals[planLineOfBusiness] = planShape.unknowns[planLineOfBusiness]
@@ -342,7 +401,7 @@ func (f *Facts) lookup(path string) (any, bool) {
 			return nil, false
 		}
 	}
-	return cur, true
+	return native(cur), true
 }
 
 var unknownCache sync.Map // path -> *types.Unknown

@@ -85,7 +85,7 @@ func (r *record) plain() map[string]any {
 	m := make(map[string]any, n)
 	for i, v := range r.vals {
 		if v != nil {
-			m[r.shape.names[i]] = plain(v)
+			m[r.shape.names[i]] = plain(native(v))
 		}
 	}
 	return m
@@ -115,7 +115,7 @@ func plain(v any) any {
 // item of a list for the domain functions.
 func (r *record) get(key string) any {
 	v, _ := r.FindStringKey(key)
-	return v
+	return native(v)
 }
 
 // mapper is the CEL map of the equivalent Go map, for every operation but
