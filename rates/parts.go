@@ -53,8 +53,15 @@ func newParquetOut(t tempFile, limit int64) *parquetOut {
 func (o *parquetOut) start(t tempFile) {
 	o.cur, o.n = t, 0
 	// Row groups of 32Ki rows: parquet-go buffers a whole row group in
-	// memory, and by default a file is one row group.
-	o.w = parquet.NewGenericWriter[Rate](t.f, parquet.Compression(newZstdCodec()), parquet.MaxRowsPerRowGroup(1<<15))
+	// memory, and by default a file is one row group. Page bounds go in
+	// the column index only, not again in every page header (readers of
+	// the last decade read them there), and not at all for the free-text
+	// columns nobody filters by range: computing them was a tenth of a
+	// codes-only scan's CPU.
+	o.w = parquet.NewGenericWriter[Rate](t.f, parquet.Compression(newZstdCodec()), parquet.MaxRowsPerRowGroup(1<<15),
+		parquet.DataPageStatistics(false),
+		parquet.SkipPageBounds("name"), parquet.SkipPageBounds("business_name"),
+		parquet.SkipPageBounds("network_name"), parquet.SkipPageBounds("additional_information"))
 }
 
 // next begins the next part.
