@@ -113,44 +113,6 @@ func (a *assessment) decide(base string) {
 	}
 }
 
-// extension returns the coverage-information extension as FHIR JSON.
-func (a *assessment) extension(coverageRef string) map[string]any {
-	var sub []any
-	add := func(url, key string, v any) { sub = append(sub, map[string]any{"url": url, key: v}) }
-	add("coverage", "valueReference", map[string]any{"reference": coverageRef})
-	add("covered", "valueCode", a.covered)
-	if a.paNeeded != "" && a.covered != "not-covered" {
-		add("pa-needed", "valueCode", a.paNeeded)
-	}
-	for _, v := range a.docNeeded {
-		add("doc-needed", "valueCode", v)
-	}
-	for _, v := range a.docPurpose {
-		add("doc-purpose", "valueCode", v)
-	}
-	for _, v := range a.infoNeeded {
-		add("info-needed", "valueCode", v)
-	}
-	for _, c := range a.order.Codes {
-		add("billingCode", "valueCoding", map[string]any{"system": c.System, "code": c.Code})
-	}
-	add("reason", "valueCodeableConcept", map[string]any{"text": clip(a.d.Verdict, 1000)})
-	if src := policySource(a.d); src != "" {
-		sub = append(sub, map[string]any{"url": "detail", "extension": []any{
-			map[string]any{"url": "category", "valueCode": "cat-other"},
-			map[string]any{"url": "code", "valueCodeableConcept": map[string]any{"text": "payer policy"}},
-			map[string]any{"url": "value", "valueUrl": src},
-			map[string]any{"url": "qualification", "valueString": policyName(a.d)},
-		}})
-	}
-	if a.form != nil {
-		add("questionnaire", "valueCanonical", a.form.Canonical())
-	}
-	add("date", "valueDate", a.asOf.String())
-	add("coverage-assertion-id", "valueString", a.id)
-	return map[string]any{"url": extCoverageInformation, "extension": sub}
-}
-
 func policySource(d ketacover.Determination) string {
 	for _, s := range d.Policy.Sources {
 		if s.URL != "" {
@@ -176,16 +138,14 @@ func policyName(d ketacover.Determination) string {
 // information. Nothing else of the resource changes (CRD resp-37): the
 // extension is spliced into the JSON as received (the order was checked as
 // R4 on the way in, and every other element goes back with the same
-// value), and an earlier coverage-information extension is replaced. The
-// tests check each action resource with google/fhir.
-func systemAction(order json.RawMessage, ext map[string]any) (Action, error) {
-	b, err := json.Marshal(ext)
-	if err != nil {
-		return Action{}, err
-	}
-	out, ok := spliceExtension(order, b)
+// value), and an earlier coverage-information extension is replaced. ext
+// is the extension's JSON (appendExtension). The tests check each action
+// resource with google/fhir.
+func systemAction(order json.RawMessage, ext []byte) (Action, error) {
+	out, ok := spliceExtension(order, ext)
 	if !ok {
-		if out, err = replaceExtension(order, b); err != nil {
+		var err error
+		if out, err = replaceExtension(order, ext); err != nil {
 			return Action{}, err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -166,19 +167,35 @@ func (s *Server) handle(h func(r *http.Request) (any, error)) http.Handler {
 			writeError(w, s.cfg.Log, err)
 			return
 		}
-		var buf bytes.Buffer
-		if raw, ok := v.(json.RawMessage); ok {
-			buf.Write(raw)
-		} else if err := json.NewEncoder(&buf).Encode(v); err != nil {
-			writeError(w, s.cfg.Log, err)
-			return
+		bp := bufPool.Get().(*[]byte)
+		defer bufPool.Put(bp)
+		buf := (*bp)[:0]
+		switch v := v.(type) {
+		case json.RawMessage:
+			buf = append(buf, v...)
+		case *Response:
+			// The hook answer, written as encoding/json would (see answer.go).
+			if buf, err = appendResponse(buf, v); err != nil {
+				writeError(w, s.cfg.Log, err)
+				return
+			}
+			buf = append(buf, '\n')
+		default:
+			b := bytes.NewBuffer(buf)
+			if err := json.NewEncoder(b).Encode(v); err != nil {
+				writeError(w, s.cfg.Log, err)
+				return
+			}
+			buf = b.Bytes()
 		}
+		*bp = buf
 		ct := "application/json"
 		if strings.HasPrefix(r.URL.Path, "/Questionnaire") {
 			ct = "application/fhir+json"
 		}
 		w.Header().Set("Content-Type", ct)
-		w.Write(buf.Bytes())
+		w.Header().Set("Content-Length", strconv.Itoa(len(buf)))
+		w.Write(buf)
 	})
 }
 
@@ -321,7 +338,7 @@ func (s *Server) Answer(ctx context.Context, req *HookRequest) (*Response, error
 		rec.Order = o.order
 		a := s.assess(rec, cov, o.order, req.HookInstance, secondary)
 		if conf.coverageInfo {
-			action, err := systemAction(o.target, a.extension(cov.ref))
+			action, err := systemAction(o.target, a.appendExtension(nil, cov.ref))
 			if err != nil {
 				return nil, err
 			}
