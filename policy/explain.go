@@ -332,7 +332,7 @@ func describeTrials(r trialsResult, trials []item) string {
 	var counted, undecided, rejected []string
 	for _, c := range r.Checks {
 		name := c.Drug
-		if w, ok := number(trials[c.Index].get("weeks")); ok {
+		if w, ok := trials[c.Index].num("weeks"); ok {
 			name = fmt.Sprintf("%s %g wk", c.Drug, w)
 		}
 		switch c.Verdict {
@@ -382,6 +382,5 @@ func es(n int) string {
 }
 
 func roleOf(t item) string {
-	r, _ := t.get("role").(string)
-	return r
+	return t.str("role")
 }

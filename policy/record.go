@@ -111,11 +111,34 @@ func plain(v any) any {
 	return v
 }
 
-// get returns the value of the field named key, or nil: a record is an
-// item of a list for the domain functions.
-func (r *record) get(key string) any {
+// A record is an item of a list for the domain functions.
+
+func (r *record) str(key string) string {
 	v, _ := r.FindStringKey(key)
-	return native(v)
+	switch v := v.(type) {
+	case *string:
+		return *v
+	case string:
+		return v
+	}
+	return ""
+}
+
+func (r *record) num(key string) (float64, bool) {
+	v, _ := r.FindStringKey(key)
+	switch v := v.(type) {
+	case *float64:
+		return *v, true
+	case *int64:
+		return float64(*v), true
+	}
+	return number(v)
+}
+
+func (r *record) flag(key string) (bool, bool) {
+	v, _ := r.FindStringKey(key)
+	b, ok := v.(bool)
+	return b, ok
 }
 
 // mapper is the CEL map of the equivalent Go map, for every operation but
@@ -134,12 +157,16 @@ func (r *record) Get(key ref.Val) ref.Val                     { return r.mapper(
 func (r *record) Iterator() traits.Iterator                   { return r.mapper().Iterator() }
 func (r *record) Size() ref.Val                               { return r.mapper().Size() }
 
-// Find returns the value of a field for a string key, as a CEL value.
+// Find returns the value of a field for a string key, as a CEL value. The
+// interpreter asks for a key FindStringKey did not find here (a field left
+// out, or no such field), so that case makes no map either.
 func (r *record) Find(key ref.Val) (ref.Val, bool) {
 	if s, ok := key.(types.String); ok {
-		if v, found := r.FindStringKey(string(s)); found {
-			return env.CELTypeAdapter().NativeToValue(v), true
+		v, found := r.FindStringKey(string(s))
+		if !found {
+			return nil, false
 		}
+		return env.CELTypeAdapter().NativeToValue(v), true
 	}
 	return r.mapper().Find(key)
 }

@@ -305,8 +305,8 @@ func judgeTrials(trials []item, need int, o trialOptions) trialsResult {
 // trial a "maybe", never a "no".
 func checkTrial(i int, t item, o trialOptions) trialCheck {
 	c := trialCheck{Index: i, Verdict: yes, Current: maybe}
-	c.Drug, _ = t.get("drug").(string)
-	c.Class, _ = t.get("class").(string)
+	c.Drug = t.str("drug")
+	c.Class = t.str("class")
 	miss := func(field string) {
 		c.Missing = append(c.Missing, fmt.Sprintf("history.trials[%d].%s", i, field))
 		if c.Verdict == yes {
@@ -319,13 +319,13 @@ func checkTrial(i int, t item, o trialOptions) trialCheck {
 		}
 		c.Verdict = no
 	}
-	switch ep, _ := t.get("episode").(string); ep {
+	switch t.str("episode") {
 	case "current":
 		c.Current = yes
 	case "prior":
 		c.Current = no
 	}
-	role, _ := t.get("role").(string)
+	role := t.str("role")
 	switch {
 	case role == "":
 		miss("role")
@@ -339,14 +339,14 @@ func checkTrial(i int, t item, o trialOptions) trialCheck {
 			fail("class %s is not one of %s", c.Class, strings.Join(o.Classes, ", "))
 		}
 	}
-	outcome, _ := t.get("outcome").(string)
+	outcome := t.str("outcome")
 	if outcome == "" {
 		miss("outcome")
 	} else if !contains(o.Outcomes, outcome) {
 		fail("outcome was %s", outcome)
 	}
 	if o.MaxImprovement != nil && outcome != "intolerance" {
-		if imp, ok := number(t.get("improvement_pct")); ok {
+		if imp, ok := t.num("improvement_pct"); ok {
 			if imp > float64(*o.MaxImprovement) {
 				fail("improved %g%% (more than %d%%)", imp, *o.MaxImprovement)
 			}
@@ -362,7 +362,7 @@ func checkTrial(i int, t item, o trialOptions) trialCheck {
 		minWeeks = 0
 	}
 	if minWeeks > 0 {
-		if w, ok := number(t.get("weeks")); !ok {
+		if w, ok := t.num("weeks"); !ok {
 			miss("weeks")
 		} else if w < minWeeks {
 			fail("%g weeks (fewer than %g)", w, minWeeks)
@@ -370,7 +370,7 @@ func checkTrial(i int, t item, o trialOptions) trialCheck {
 	}
 	needMax := o.MaxTolerated || (o.PartialMaxDose && outcome == "partial-response")
 	if needMax && outcome != "intolerance" {
-		switch v, ok := t.get("max_tolerated").(bool); {
+		switch v, ok := t.flag("max_tolerated"); {
 		case !ok:
 			miss("max_tolerated")
 		case !v:
@@ -378,7 +378,7 @@ func checkTrial(i int, t item, o trialOptions) trialCheck {
 		}
 	}
 	if o.AdequateDose && outcome != "intolerance" {
-		switch v, ok := t.get("dose_adequate").(bool); {
+		switch v, ok := t.flag("dose_adequate"); {
 		case !ok:
 			miss("dose_adequate")
 		case !v:
@@ -386,7 +386,7 @@ func checkTrial(i int, t item, o trialOptions) trialCheck {
 		}
 	}
 	if o.MinAdherencePct > 0 {
-		if a, ok := number(t.get("adherence_pct")); !ok {
+		if a, ok := t.num("adherence_pct"); !ok {
 			miss("adherence_pct")
 		} else if a < float64(o.MinAdherencePct) {
 			fail("adherence %g%% (below %d%%)", a, o.MinAdherencePct)
@@ -401,7 +401,7 @@ func checkTrial(i int, t item, o trialOptions) trialCheck {
 		}
 	}
 	if o.WithinYears > 0 {
-		if d, ok := number(t.get("ended_days_ago")); !ok {
+		if d, ok := t.num("ended_days_ago"); !ok {
 			miss("end")
 		} else if d > o.WithinYears*365.25 {
 			fail("ended more than %g years ago", o.WithinYears)
@@ -483,13 +483,29 @@ func trailPath(t *types.AttributeTrail) string {
 }
 
 // item is an element of a case list as the domain functions read it: a
-// trial's record (see NewFacts) or a Go map.
-type item interface{ get(key string) any }
+// trial's record (see NewFacts) or a Go map. Its values are read by type,
+// so that a record's (pointers, see Facts.str) need not be put in an
+// interface on every reading.
+type item interface {
+	str(key string) string          // the text at key, or ""
+	num(key string) (float64, bool) // the number at key
+	flag(key string) (bool, bool)   // the yes or no at key
+}
 
 // plainItem is a Go map as an item.
 type plainItem map[string]any
 
-func (m plainItem) get(key string) any { return m[key] }
+func (m plainItem) str(key string) string {
+	s, _ := m[key].(string)
+	return s
+}
+
+func (m plainItem) num(key string) (float64, bool) { return number(m[key]) }
+
+func (m plainItem) flag(key string) (bool, bool) {
+	b, ok := m[key].(bool)
+	return b, ok
+}
 
 // nativeItems converts a CEL list of records or maps to items.
 func nativeItems(v ref.Val) ([]item, bool) {
