@@ -2,7 +2,9 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -155,10 +157,12 @@ func (l *Library) judge(p *Compiled, v *ketacover.Version, f *Facts) ketacover.D
 		AsOf:   f.AsOf,
 		Policy: policyRef(p, v, c.Therapy.Indication),
 	}
-	d.Notes = provenanceNotes(p, v)
+	vt := p.versionText(v)
+	name := vt.name
+	d.Notes = slices.Clone(vt.notes)
 	if !v.Stance.Covers() {
 		d.Outcome = ketacover.OutcomeNotCovered
-		d.Verdict = fmt.Sprintf("Not covered: %s considers %s %s (%s).", p.Payer, therapyName(p.Therapy), stanceWords(v.Stance), policyName(p, v))
+		d.Verdict = "Not covered: " + p.Payer + " considers " + therapyName(p.Therapy) + " " + stanceWords(v.Stance) + " (" + name + ")."
 		d.Alternatives = l.alternatives(p, f)
 		return d
 	}
@@ -168,7 +172,7 @@ func (l *Library) judge(p *Compiled, v *ketacover.Version, f *Facts) ketacover.D
 		switch {
 		case cov.Continuation != nil && cov.Continuation.Renewable != nil && !*cov.Continuation.Renewable:
 			d.Outcome = ketacover.OutcomeDoesNotMeet
-			d.Verdict = fmt.Sprintf("Does not meet: %s allows no continuation for %s (%s). %s", p.Payer, strings.ToUpper(string(cov.Indication)), policyName(p, v), cov.Continuation.Text)
+			d.Verdict = "Does not meet: " + p.Payer + " allows no continuation for " + strings.ToUpper(string(cov.Indication)) + " (" + name + "). " + cov.Continuation.Text
 			return d
 		case cov.Continuation != nil && cov.Continuation.Criteria != nil:
 			tree = cov.Continuation.Criteria
@@ -183,12 +187,7 @@ func (l *Library) judge(p *Compiled, v *ketacover.Version, f *Facts) ketacover.D
 	if d.Authorization == nil {
 		d.Authorization = cov.Authorization
 	}
-	for _, lim := range cov.Limits {
-		d.Limits = append(d.Limits, withSection(lim.Text, lim.Section))
-	}
-	if a := d.Authorization; a != nil {
-		d.Limits = append(d.Limits, withSection(authorizationText(a), a.Section))
-	}
+	d.Limits = p.limitsText(cov, d.Authorization)
 	size := treeSize(tree)
 	d.Criteria = make([]ketacover.CriterionResult, 0, size)
 	res := p.evalTree(tree, f, 0, &d, newSlab(size))
@@ -196,17 +195,17 @@ func (l *Library) judge(p *Compiled, v *ketacover.Version, f *Facts) ketacover.D
 	switch {
 	case res.result == ketacover.Met && cov.Incomplete != "":
 		d.Outcome = ketacover.OutcomeInfoNeeded
-		d.Verdict = fmt.Sprintf("Meets every criterion of %s that ketacover could read, but the sources did not show all of them (%s); ask %s for the rest.", policyName(p, v), cov.Incomplete, p.Payer)
-		d.Questions = append(d.Questions, ketacover.Question{Text: fmt.Sprintf("What are %s's remaining criteria (%s)?", p.Payer, cov.Incomplete)})
+		d.Verdict = "Meets every criterion of " + name + " that ketacover could read, but the sources did not show all of them (" + cov.Incomplete + "); ask " + p.Payer + " for the rest."
+		d.Questions = append(d.Questions, ketacover.Question{Text: "What are " + p.Payer + "'s remaining criteria (" + cov.Incomplete + ")?"})
 	case res.result == ketacover.Met:
 		d.Outcome = ketacover.OutcomeMeets
-		d.Verdict = fmt.Sprintf("Meets the criteria of %s.", policyName(p, v))
+		d.Verdict = "Meets the criteria of " + name + "."
 	case res.result == ketacover.NotMet:
 		d.Outcome = ketacover.OutcomeDoesNotMeet
-		d.Verdict = fmt.Sprintf("Does not meet the criteria of %s: %s.", policyName(p, v), countNot(d.Criteria, ketacover.NotMet))
+		d.Verdict = "Does not meet the criteria of " + name + ": " + countNot(d.Criteria, ketacover.NotMet) + "."
 	default:
 		d.Outcome = ketacover.OutcomeInfoNeeded
-		d.Verdict = fmt.Sprintf("More information needed for %s: %s.", policyName(p, v), countNot(d.Criteria, ketacover.Unknown))
+		d.Verdict = "More information needed for " + name + ": " + countNot(d.Criteria, ketacover.Unknown) + "."
 	}
 	if d.Outcome != ketacover.OutcomeMeets {
 		d.Alternatives = l.alternatives(p, f)
@@ -336,12 +335,10 @@ func (lf *leaf) eval(f *Facts) (ketacover.Result, []string, string) {
 		return ketacover.NotMet, nil, reason
 	case *types.Unknown:
 		var missing []string
-		seen := map[string]bool{}
 		for _, id := range v.IDs() {
 			trails, _ := v.GetAttributeTrails(id)
 			for _, t := range trails {
-				if p := trailPath(t); p != "" && !seen[p] {
-					seen[p] = true
+				if p := trailPath(t); p != "" && !slices.Contains(missing, p) {
 					missing = append(missing, p)
 				}
 			}
@@ -385,75 +382,69 @@ func not(a ketacover.Result) ketacover.Result {
 // collect gathers the questions, evidence and missing facts of the tree.
 // A question is asked only where its answer could change the result: an
 // unknown criterion under an "any" that is already met does not matter.
+// Each is listed once, in tree order; the lists are short, so a repeat is
+// found by looking through what is already listed.
 func collect(d *ketacover.Determination, n *ketacover.Node, r *nodeResult, f *Facts) {
-	seenQ, seenE, seenM := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	var walk func(n *ketacover.Node, r *nodeResult, relevant bool)
-	walk = func(n *ketacover.Node, r *nodeResult, relevant bool) {
-		if r.leaf != nil {
-			if r.result == ketacover.Met || relevant {
-				for _, e := range n.Evidence {
-					if !seenE[e] {
-						seenE[e] = true
-						d.Evidence = append(d.Evidence, e)
-					}
+	collectNode(d, n, r, true)
+}
+
+func collectNode(d *ketacover.Determination, n *ketacover.Node, r *nodeResult, relevant bool) {
+	if r.leaf != nil {
+		if r.result == ketacover.Met || relevant {
+			for _, e := range n.Evidence {
+				if !slices.Contains(d.Evidence, e) {
+					d.Evidence = append(d.Evidence, e)
 				}
 			}
-			if r.result == ketacover.Unknown && relevant {
-				q := n.Question
-				if q == "" {
-					q = "Is this documented: " + n.Text + "?"
-				}
-				if !seenQ[q] {
-					seenQ[q] = true
-					d.Questions = append(d.Questions, ketacover.Question{Criterion: n.ID, Text: q})
-				}
-				for _, m := range r.missing {
-					if !seenM[m] {
-						seenM[m] = true
-						d.Missing = append(d.Missing, m)
-					}
+		}
+		if r.result == ketacover.Unknown && relevant {
+			q := n.Question
+			if q == "" {
+				q = "Is this documented: " + n.Text + "?"
+			}
+			if !slices.ContainsFunc(d.Questions, func(x ketacover.Question) bool { return x.Text == q }) {
+				d.Questions = append(d.Questions, ketacover.Question{Criterion: n.ID, Text: q})
+			}
+			for _, m := range r.missing {
+				if !slices.Contains(d.Missing, m) {
+					d.Missing = append(d.Missing, m)
 				}
 			}
-			return
 		}
-		childRelevant := relevant
-		if len(n.Any) > 0 && r.result == ketacover.Met {
-			childRelevant = false
-		}
-		var kids []*ketacover.Node
-		switch {
-		case len(n.All) > 0:
-			for i := range n.All {
-				kids = append(kids, &n.All[i])
-			}
-		case len(n.Any) > 0:
-			for i := range n.Any {
-				kids = append(kids, &n.Any[i])
-			}
-		case n.Not != nil:
-			kids = append(kids, n.Not)
-		}
-		for i, k := range kids {
-			walk(k, r.children[i], childRelevant)
-		}
+		return
 	}
-	walk(n, r, true)
+	childRelevant := relevant
+	if len(n.Any) > 0 && r.result == ketacover.Met {
+		childRelevant = false
+	}
+	switch {
+	case len(n.All) > 0:
+		for i := range n.All {
+			collectNode(d, &n.All[i], r.children[i], childRelevant)
+		}
+	case len(n.Any) > 0:
+		for i := range n.Any {
+			collectNode(d, &n.Any[i], r.children[i], childRelevant)
+		}
+	case n.Not != nil:
+		collectNode(d, n.Not, r.children[0], childRelevant)
+	}
 }
 
 func countNot(cs []ketacover.CriterionResult, want ketacover.Result) string {
-	var ids []string
+	n := 0
 	for _, c := range cs {
 		if c.Kind == "criterion" && c.Result == want {
-			ids = append(ids, c.Text)
+			n++
 		}
 	}
-	switch len(ids) {
+	switch n {
 	case 0:
 		return "see below"
 	case 1:
 		return "1 criterion " + word(want)
 	}
-	return fmt.Sprintf("%d criteria %s", len(ids), word(want))
+	return strconv.Itoa(n) + " criteria " + word(want)
 }
 
 func word(r ketacover.Result) string {
@@ -553,8 +544,9 @@ func provenanceNotes(p *Compiled, v *ketacover.Version) []string {
 // payer's policies for the other therapy.
 func (l *Library) alternatives(p *Compiled, f *Facts) []string {
 	var out []string
+	key := payerKey(p.Payer) // once, not once per policy
 	for _, q := range l.policies {
-		if q.Reference || q.ID == p.ID || q.Therapy == p.Therapy || !q.PaidBy(p.Payer) {
+		if q.Reference || q.ID == p.ID || q.Therapy == p.Therapy || !q.payers[key] {
 			continue
 		}
 		v, ok := q.Version(f.AsOf)
@@ -562,7 +554,7 @@ func (l *Library) alternatives(p *Compiled, f *Facts) []string {
 			continue
 		}
 		if cov := coverageFor(v, f.Case.Therapy.Indication); cov != nil {
-			out = append(out, fmt.Sprintf("%s covers %s with criteria under %s; check the case against it with the therapy changed.", p.Payer, therapyName(q.Therapy), policyName(q, v)))
+			out = append(out, p.Payer+" covers "+therapyName(q.Therapy)+" with criteria under "+q.versionText(v).name+"; check the case against it with the therapy changed.")
 		}
 	}
 	return out

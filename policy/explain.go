@@ -73,7 +73,15 @@ func (lf *leaf) inspect(ast *cel.Ast) error {
 		}
 		return nil
 	}
-	return walk(ast.NativeRep().Expr())
+	if err := walk(ast.NativeRep().Expr()); err != nil {
+		return err
+	}
+	lf.texts = make([]attrText, len(lf.attrs))
+	for i, a := range lf.attrs {
+		l := factLabel(a)
+		lf.texts[i] = attrText{label: l, notRecorded: l + " not recorded", yes: l + ": yes", no: l + ": no", recorded: l + " recorded"}
+	}
+	return nil
 }
 
 // selectPath returns "a.b.c" for a chain of field selections from a
@@ -152,32 +160,46 @@ func constant(e celast.Expr) (any, bool) {
 // explain says, in one line, which facts the criterion read and what they
 // were: the reason shown beside its result.
 func (lf *leaf) explain(f *Facts) string {
-	var parts []string
+	switch {
+	case len(lf.calls) == 1 && len(lf.attrs) == 0:
+		return explainCall(lf.calls[0], f)
+	case len(lf.calls) == 0 && len(lf.attrs) == 1:
+		return lf.explainAttr(0, f)
+	}
+	parts := make([]string, 0, len(lf.calls)+len(lf.attrs))
 	for _, c := range lf.calls {
 		parts = append(parts, explainCall(c, f))
 	}
-	for _, a := range lf.attrs {
-		parts = append(parts, explainAttr(a, f))
+	for i := range lf.attrs {
+		parts = append(parts, lf.explainAttr(i, f))
 	}
 	return strings.Join(parts, "; ")
 }
 
-func explainAttr(path string, f *Facts) string {
-	label := factLabel(path)
-	v, ok := f.Lookup(path)
-	if !ok {
-		return label + " not recorded"
+// attrText is what the explanation says of a fact a criterion reads, for
+// the values that need no formatting, written when the criterion is
+// compiled.
+type attrText struct {
+	label, notRecorded, yes, no, recorded string
+}
+
+// explainAttr says what the criterion's i'th fact is.
+func (lf *leaf) explainAttr(i int, f *Facts) string {
+	t := lf.texts[i]
+	v, ok := f.lookup(lf.attrs[i])
+	if _, unknown := v.(*types.Unknown); unknown || !ok {
+		return t.notRecorded
 	}
-	switch t := v.(type) {
+	switch v := v.(type) {
 	case bool:
-		if t {
-			return label + ": yes"
+		if v {
+			return t.yes
 		}
-		return label + ": no"
-	case map[string]any, []any:
-		return label + " recorded"
+		return t.no
+	case *record, map[string]any, []any:
+		return t.recorded
 	}
-	return fmt.Sprintf("%s: %v", label, v)
+	return fmt.Sprintf("%s: %v", t.label, v)
 }
 
 // factLabel turns a fact path into words: history.contraindications.

@@ -31,13 +31,15 @@ type Compiled struct {
 	Lines    strictyaml.Lines
 	payers   map[string]bool // normalised payer names, for matching
 	programs map[*ketacover.Node]*leaf
+	texts    texts
 }
 
 // leaf is one compiled criterion.
 type leaf struct {
 	prg   cel.Program
-	calls []call   // domain function calls, for the explanation
-	attrs []string // case fact paths read directly
+	calls []call     // domain function calls, for the explanation
+	attrs []string   // case fact paths read directly
+	texts []attrText // the explanation of each of attrs, by value
 }
 
 // Policies returns every policy in the library, sorted by payer then ID.
@@ -153,6 +155,7 @@ func Parse(name string, data []byte) (*Compiled, error) {
 		sort.SliceStable(probs.List, func(i, j int) bool { return probs.List[i].Line < probs.List[j].Line })
 		return nil, probs
 	}
+	c.writeTexts()
 	return c, nil
 }
 

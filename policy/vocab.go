@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"cel.dev/cel-go/cel"
@@ -467,19 +468,25 @@ func trailOf(path string) *types.AttributeTrail {
 
 // trailPath turns an attribute trail back into a field path.
 func trailPath(t *types.AttributeTrail) string {
-	var b strings.Builder
-	b.WriteString(t.Variable())
-	for _, q := range t.QualifierPath() {
+	qs := t.QualifierPath()
+	if len(qs) == 0 {
+		return t.Variable()
+	}
+	var buf [96]byte
+	b := append(buf[:0], t.Variable()...)
+	for _, q := range qs {
 		switch v := q.(type) {
+		case string:
+			b = append(append(b, '.'), v...)
 		case int64:
-			fmt.Fprintf(&b, "[%d]", v)
+			b = append(strconv.AppendInt(append(b, '['), v, 10), ']')
 		case uint64:
-			fmt.Fprintf(&b, "[%d]", v)
+			b = append(strconv.AppendUint(append(b, '['), v, 10), ']')
 		default:
-			fmt.Fprintf(&b, ".%v", v)
+			b = fmt.Appendf(b, ".%v", v)
 		}
 	}
-	return b.String()
+	return string(b)
 }
 
 // item is an element of a case list as the domain functions read it: a
