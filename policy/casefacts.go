@@ -11,7 +11,7 @@ import (
 // file (their yaml names); each builder fills them in the same order. The
 // rules are those of the reflective walk (Facts.value): a nil pointer, an
 // empty string, a zero date or a nil list is not recorded (a CEL unknown
-// naming its path, and the path listed as absent); list elements leave out
+// naming its path); list elements leave out
 // what is not recorded and record no paths.
 
 var (
@@ -73,9 +73,7 @@ func (w *fill) set(v any) {
 
 // missing records the next field as not recorded.
 func (w *fill) missing() {
-	s := w.r.shape
-	w.f.absent = append(w.f.absent, s.paths[w.i])
-	w.set(s.unknowns[w.i])
+	w.set(w.r.shape.unknowns[w.i])
 }
 
 // skip leaves the next field out (a value derived later fills it).

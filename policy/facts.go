@@ -21,20 +21,19 @@ var variables = []string{"patient", "plan", "therapy", "history", "prescriber"}
 
 // Facts is a case as the criteria see it: nested maps named as in the case
 // file, plus values derived for the date of service (age, days since each
-// score), and the paths of every fact that is not recorded. Build it once
-// per case and date; evaluate it against any number of policies.
+// score), with a CEL unknown naming its path in place of every fact that
+// is not recorded. Build it once per case and date; evaluate it against
+// any number of policies.
 type Facts struct {
-	Case   *ketacover.Case
-	AsOf   ketacover.Date
-	act    activation
-	absent []string // paths of facts not recorded
+	Case *ketacover.Case
+	AsOf ketacover.Date
+	act  activation
 
 	// The records and their values, allocated with the Facts.
-	recs      [nRecords]record
-	nrec      int
-	vals      [nFields]any
-	nval      int
-	absentBuf [48]string
+	recs [nRecords]record
+	nrec int
+	vals [nFields]any
+	nval int
 
 	// The recorded strings and numbers, by pointer: CEL reads a *string
 	// as the string (and *float64, *int64 as the number), and a pointer
@@ -107,7 +106,6 @@ func native(v any) any {
 // field of the case, so a field added to the case and not here fails it.
 func NewFacts(c *ketacover.Case, asOf ketacover.Date) (*Facts, error) {
 	f := &Facts{Case: c, AsOf: asOf}
-	f.absent = f.absentBuf[:0]
 	f.act = activation{
 		patient:    f.patient(&c.Patient),
 		plan:       f.plan(&c.Plan),
@@ -248,10 +246,8 @@ func (f *Facts) value(v reflect.Value, path string) any {
 	return nil
 }
 
-// notRecorded records path as a missing fact and returns the unknown that
-// stands for it.
+// notRecorded returns the unknown that stands for the fact at path.
 func (f *Facts) notRecorded(path string) *types.Unknown {
-	f.absent = append(f.absent, path)
 	return unknownOf(path)
 }
 
@@ -326,12 +322,10 @@ func (f *Facts) derive() {
 	switch {
 	case c.Patient.BirthDate != nil:
 		patient.vals[patientAge] = f.integer(int64(ageOn(*c.Patient.BirthDate, f.AsOf)))
-		f.present("patient.age")
 	case c.Patient.Age != nil:
 		patient.vals[patientAge] = f.integer(int64(*c.Patient.Age))
 	}
 	// The age stands for the birth date, which is never asked for.
-	f.present("patient.birth_date")
 	if _, ok := patient.vals[patientBirthDate].(*types.Unknown); ok {
 		patient.vals[patientBirthDate] = nil
 	}
@@ -339,30 +333,41 @@ func (f *Facts) derive() {
 	if lob := c.Plan.Type.LineOfBusiness(); lob != "" {
 		plan.vals[planLineOfBusiness] = f.str(lob)
 	} else {
-		f.absent = append(f.absent, planShape.paths[planLineOfBusiness])
 		plan.vals[planLineOfBusiness] = planShape.unknowns[planLineOfBusiness]
 	}
 }
 
-// present removes path from the absent list (a derived value filled it).
-func (f *Facts) present(path string) {
-	out := f.absent[:0]
-	for _, p := range f.absent {
-		if p != path {
-			out = append(out, p)
-		}
-	}
-	f.absent = out
-}
-
-// Absent reports whether the fact at path is not recorded.
+// Absent reports whether the fact at path is not recorded: the value at
+// path, or at a path it lies under, is a CEL unknown. (A derived value
+// fills its place: with a birth date the age is recorded, and the birth
+// date itself is left out, never absent.)
 func (f *Facts) Absent(path string) bool {
-	for _, p := range f.absent {
-		if p == path || strings.HasPrefix(path, p+".") {
+	name, rest, more := strings.Cut(path, ".")
+	cur, ok := f.act.ResolveName(name)
+	if !ok {
+		return false
+	}
+	for {
+		if _, unknown := cur.(*types.Unknown); unknown {
 			return true
 		}
+		if !more {
+			return false
+		}
+		var p string
+		p, rest, more = strings.Cut(rest, ".")
+		switch m := cur.(type) {
+		case *record:
+			cur, ok = m.FindStringKey(p)
+		case map[string]any:
+			cur, ok = m[p]
+		default:
+			return false
+		}
+		if !ok {
+			return false
+		}
 	}
-	return false
 }
 
 // Lookup returns the recorded value at a dotted path.
