@@ -5,6 +5,8 @@ import (
 	"sort"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/ketacover/ketacover/fhir/jsonscan"
 )
 
 // The answer writer: a hook's Response written as JSON by appending to a
@@ -202,9 +204,9 @@ func appendAny(dst []byte, v any) ([]byte, error) {
 // value is an error, as there. Most resources need no change and are
 // copied as they are.
 func appendRaw(dst, raw []byte) ([]byte, error) {
-	i := skipWS(raw, 0)
-	end, ok := skipValue(raw, i)
-	if !ok || skipWS(raw, end) != len(raw) {
+	i := jsonscan.SkipWS(raw, 0)
+	end, ok := jsonscan.SkipValue(raw, i)
+	if !ok || jsonscan.SkipWS(raw, end) != len(raw) {
 		// encoding/json words the error.
 		b, err := json.Marshal(json.RawMessage(raw))
 		if err != nil {

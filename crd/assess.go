@@ -10,6 +10,7 @@ import (
 
 	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/fhir"
+	"github.com/ketacover/ketacover/fhir/jsonscan"
 	"github.com/ketacover/ketacover/policy"
 )
 
@@ -203,22 +204,22 @@ func spliceExtension(order, ext []byte) ([]byte, bool) {
 		exts  []byte // the order's extension array
 		spans [][2]int
 	)
-	ok := members(order, func(m member) bool {
+	ok := jsonscan.Members(order, func(m jsonscan.Member) bool {
 		if nkeys == len(keys) {
 			return false
 		}
 		for _, k := range keys[:nkeys] {
-			if k == string(m.key) {
+			if k == string(m.Key) {
 				return false
 			}
 		}
-		keys[nkeys] = string(m.key)
+		keys[nkeys] = string(m.Key)
 		nkeys++
-		if string(m.key) == "extension" {
-			exts = m.value
+		if string(m.Key) == "extension" {
+			exts = m.Value
 			return true
 		}
-		spans = append(spans, [2]int{m.start, m.end})
+		spans = append(spans, [2]int{m.Start, m.End})
 		return true
 	})
 	if !ok {
@@ -235,9 +236,9 @@ func spliceExtension(order, ext []byte) ([]byte, bool) {
 		if len(exts) < 2 || exts[0] != '[' {
 			return nil, false
 		}
-		i := skipWS(exts, 1)
+		i := jsonscan.SkipWS(exts, 1)
 		for i < len(exts) && exts[i] != ']' {
-			end, ok := skipValue(exts, i)
+			end, ok := jsonscan.SkipValue(exts, i)
 			if !ok {
 				return nil, false
 			}
@@ -250,9 +251,9 @@ func spliceExtension(order, ext []byte) ([]byte, bool) {
 				out = append(out, e...)
 				out = append(out, ',')
 			}
-			i = skipWS(exts, end)
+			i = jsonscan.SkipWS(exts, end)
 			if i < len(exts) && exts[i] == ',' {
-				i = skipWS(exts, i+1)
+				i = jsonscan.SkipWS(exts, i+1)
 			}
 		}
 	}
@@ -270,20 +271,20 @@ func extensionURL(e []byte) (string, bool) {
 	}
 	var url string
 	seen := false
-	ok := members(e, func(m member) bool {
+	ok := jsonscan.Members(e, func(m jsonscan.Member) bool {
 		switch {
-		case string(m.key) == "url":
-			if seen || (m.value[0] != '"' && string(m.value) != "null") {
+		case string(m.Key) == "url":
+			if seen || (m.Value[0] != '"' && string(m.Value) != "null") {
 				return false
 			}
 			seen = true
-			if string(m.value) == "null" {
+			if string(m.Value) == "null" {
 				return true
 			}
-			v, ok := plainString(m.value)
+			v, ok := jsonscan.PlainString(m.Value)
 			url = v
 			return ok
-		case foldEq(m.key, "url"):
+		case jsonscan.FoldEq(m.Key, "url"):
 			return false
 		}
 		return true

@@ -1,7 +1,6 @@
 package crd
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -20,7 +19,7 @@ const disclaimer = "_Coverage guidance from the payer's published policy as keta
 // the policy does not cover. Coverage itself travels only in the system
 // action (CRD resp-25). "info" is used throughout except for a likely
 // denial, which is a reimbursement risk ("warning"); never "critical".
-func (s *Server) cards(a *assessment, target json.RawMessage) []Card {
+func (s *Server) cards(a *assessment) []Card {
 	d := a.d
 	drug := therapyName(a.c.Therapy.Drug)
 	var b strings.Builder
@@ -73,22 +72,10 @@ func (s *Server) cards(a *assessment, target json.RawMessage) []Card {
 			card.Links = append(card.Links, Link{Label: clip(firstNonEmpty(src.Title, "Payer policy"), 100), URL: src.URL, Type: "absolute"})
 		}
 	}
+	// The associated resource is the order the system action updates (for
+	// an appointment with no code of its own, the order it is based on).
 	card.Extension = map[string]any{"davinci-crd.associated-resource": []any{map[string]string{"reference": a.order.Ref()}}}
-	if ref := resourceRef(target); ref != "" {
-		card.Extension["davinci-crd.associated-resource"] = []any{map[string]string{"reference": ref}}
-	}
 	return []Card{card}
-}
-
-func resourceRef(raw json.RawMessage) string {
-	var h struct {
-		ResourceType string `json:"resourceType"`
-		ID           string `json:"id"`
-	}
-	if json.Unmarshal(raw, &h) != nil || h.ID == "" {
-		return ""
-	}
-	return h.ResourceType + "/" + h.ID
 }
 
 func therapyName(t ketacover.Therapy) string {

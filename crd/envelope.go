@@ -3,6 +3,8 @@ package crd
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/ketacover/ketacover/fhir/jsonscan"
 )
 
 // fastEnvelope decodes a CDS Hooks request exactly as encoding/json
@@ -39,7 +41,7 @@ func fastEnvelope(body []byte) (*HookRequest, bool) {
 		seen[i] = true
 		return true
 	}
-	end, ok := objectAt(b, 0, func(key []byte, _, vs int) (int, bool) {
+	end, ok := jsonscan.ObjectAt(b, 0, func(key []byte, _, vs int) (int, bool) {
 		switch string(key) {
 		case "context":
 			if !once(4) {
@@ -57,7 +59,7 @@ func fastEnvelope(body []byte) (*HookRequest, bool) {
 			}
 			return rawMap(b, vs, &r.Extension)
 		}
-		ve, ok := skipValue(b, vs)
+		ve, ok := jsonscan.SkipValue(b, vs)
 		if !ok {
 			return 0, false
 		}
@@ -72,29 +74,20 @@ func fastEnvelope(body []byte) (*HookRequest, bool) {
 		case "fhirAuthorization":
 			ok = once(3) && json.Unmarshal(v, &r.FHIRAuthorization) == nil
 		default:
-			ok = !foldsTo(key, "hook", "hookInstance", "fhirServer", "fhirAuthorization", "context", "prefetch", "extension")
+			ok = !jsonscan.FoldsTo(key, "hook", "hookInstance", "fhirServer", "fhirAuthorization", "context", "prefetch", "extension")
 		}
 		return ve, ok
 	})
-	if !ok || skipWS(b, end) != len(b) {
+	if !ok || jsonscan.SkipWS(b, end) != len(b) {
 		return nil, false
 	}
 	return &r, true
 }
 
-// isNullAt reports whether the value at b[i] is the literal null, and
-// where it ends.
-func isNullAt(b []byte, i int) (int, bool) {
-	if len(b)-i >= 4 && string(b[i:i+4]) == "null" {
-		return i + 4, true
-	}
-	return 0, false
-}
-
 // hookContext decodes the context object at b[i] into c (see
 // fastEnvelope) and returns the index just past it.
 func hookContext(b []byte, i int, c *HookContext) (int, bool) {
-	if end, ok := isNullAt(b, i); ok {
+	if end, ok := jsonscan.NullAt(b, i); ok {
 		return end, true
 	}
 	var seen [6]bool
@@ -105,8 +98,8 @@ func hookContext(b []byte, i int, c *HookContext) (int, bool) {
 		seen[i] = true
 		return true
 	}
-	return objectAt(b, i, func(key []byte, _, vs int) (int, bool) {
-		ve, ok := skipValue(b, vs)
+	return jsonscan.ObjectAt(b, i, func(key []byte, _, vs int) (int, bool) {
+		ve, ok := jsonscan.SkipValue(b, vs)
 		if !ok {
 			return 0, false
 		}
@@ -127,7 +120,7 @@ func hookContext(b []byte, i int, c *HookContext) (int, bool) {
 			c.Appointments = v
 			ok = once(5)
 		default:
-			ok = !foldsTo(key, "userId", "patientId", "encounterId", "draftOrders", "selections", "appointments")
+			ok = !jsonscan.FoldsTo(key, "userId", "patientId", "encounterId", "draftOrders", "selections", "appointments")
 		}
 		return ve, ok
 	})
@@ -138,12 +131,12 @@ func hookContext(b []byte, i int, c *HookContext) (int, bool) {
 // map nil, a repeated key keeps its last value), and returns the index
 // just past it.
 func rawMap(b []byte, i int, out *map[string]json.RawMessage) (int, bool) {
-	if end, ok := isNullAt(b, i); ok {
+	if end, ok := jsonscan.NullAt(b, i); ok {
 		return end, true
 	}
 	m := map[string]json.RawMessage{}
-	end, ok := objectAt(b, i, func(key []byte, _, vs int) (int, bool) {
-		ve, ok := skipValue(b, vs)
+	end, ok := jsonscan.ObjectAt(b, i, func(key []byte, _, vs int) (int, bool) {
+		ve, ok := jsonscan.SkipValue(b, vs)
 		if ok {
 			m[string(key)] = b[vs:ve]
 		}
@@ -160,7 +153,7 @@ func str(v []byte, s *string) bool {
 	if string(v) == "null" {
 		return true
 	}
-	if p, ok := plainString(v); ok {
+	if p, ok := jsonscan.PlainString(v); ok {
 		*s = p
 		return true
 	}
@@ -168,15 +161,4 @@ func str(v []byte, s *string) bool {
 		return false // the wrong type: encoding/json words the error
 	}
 	return json.Unmarshal(v, s) == nil
-}
-
-// foldsTo reports whether key equals one of names ignoring ASCII case,
-// so that encoding/json would decode it into that field.
-func foldsTo(key []byte, names ...string) bool {
-	for _, n := range names {
-		if foldEq(key, n) {
-			return true
-		}
-	}
-	return false
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/fhir/jsonscan"
 )
 
 // The hooks served.
@@ -182,20 +183,20 @@ func checkBundle(field string, raw json.RawMessage) error {
 func plainResourceType(raw []byte) (string, bool) {
 	var rt string
 	seen := false
-	ok := members(raw, func(m member) bool {
+	ok := jsonscan.Members(raw, func(m jsonscan.Member) bool {
 		switch {
-		case string(m.key) == "resourceType":
+		case string(m.Key) == "resourceType":
 			if seen {
 				return false
 			}
 			seen = true
-			if string(m.value) == "null" {
+			if string(m.Value) == "null" {
 				return true
 			}
-			v, ok := plainString(m.value)
+			v, ok := jsonscan.PlainString(m.Value)
 			rt = v
 			return ok
-		case foldEq(m.key, "resourceType"):
+		case jsonscan.FoldEq(m.Key, "resourceType"):
 			return false
 		}
 		return true

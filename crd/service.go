@@ -344,7 +344,7 @@ func (s *Server) Answer(ctx context.Context, req *HookRequest) (*Response, error
 			}
 			resp.SystemActions = append(resp.SystemActions, action)
 		}
-		resp.Cards = append(resp.Cards, s.cards(a, o.target)...)
+		resp.Cards = append(resp.Cards, s.cards(a)...)
 	}
 	if len(resp.Cards) > conf.maxCards {
 		resp.Cards = resp.Cards[:conf.maxCards]
@@ -394,8 +394,8 @@ func (s *Server) orders(ctx context.Context, req *HookRequest) ([]hookOrder, err
 	if err := fhir.Check(raw); err != nil {
 		return nil, ketacover.Errorf(ketacover.EINVALID, "%s: %s", field, ketacover.ErrorMessage(err))
 	}
-	var b fhir.Bundle
-	if err := json.Unmarshal(raw, &b); err != nil {
+	b, err := fhir.DecodeBundle(raw)
+	if err != nil {
 		return nil, ketacover.Errorf(ketacover.EINVALID, "%s: %v", field, err)
 	}
 	selected := map[string]bool{}
@@ -471,8 +471,12 @@ func entries(raw json.RawMessage) []json.RawMessage {
 	if fhir.ResourceType(raw) != "Bundle" {
 		return []json.RawMessage{raw}
 	}
-	var b fhir.Bundle
-	_ = json.Unmarshal(raw, &b)
+	b, err := fhir.DecodeBundle(raw)
+	if err != nil {
+		// What encoding/json decoded before the error, as before.
+		b = &fhir.Bundle{}
+		_ = json.Unmarshal(raw, b)
+	}
 	out := make([]json.RawMessage, 0, len(b.Entry))
 	for _, e := range b.Entry {
 		out = append(out, e.Resource)

@@ -44,7 +44,6 @@ type orderView struct {
 	OccurrenceDateTime        string            `json:"occurrenceDateTime,omitempty"`
 	OccurrencePeriod          *Period           `json:"occurrencePeriod,omitempty"`
 	Start                     string            `json:"start,omitempty"` // Appointment
-	Extension                 json.RawMessage   `json:"extension,omitempty"`
 }
 
 // ClassifyOrder reads a draft order and reports whether it orders IV
@@ -52,7 +51,7 @@ type orderView struct {
 // to answer) and an error for JSON that is not a resource.
 func ClassifyOrder(raw json.RawMessage) (*Order, error) {
 	var v orderView
-	if err := json.Unmarshal(raw, &v); err != nil {
+	if err := decodeOrderView(raw, &v); err != nil {
 		return nil, ketacover.Errorf(ketacover.EINVALID, "order: %v", err)
 	}
 	var concepts []CodeableConcept

@@ -1,25 +1,24 @@
-package crd
+// Package jsonscan is a small JSON scanner for the fast paths of the CDS
+// Hooks and FHIR decoders: it checks the JSON grammar (RFC 8259) while it
+// skips or splits a value, in one pass and without allocating, which
+// encoding/json's scanner does several times slower. It never decides
+// anything on its own: where the input is not plain (invalid JSON, escaped
+// or non-ASCII keys, a key encoding/json would match only ignoring case,
+// duplicates), its callers fall back to encoding/json, so errors and odd
+// inputs are handled exactly as encoding/json handles them.
+package jsonscan
 
 import (
 	"bytes"
 	"unicode/utf8"
 )
 
-// A small JSON scanner for the fast paths of the hook decoder and the
-// system action: it checks the JSON grammar (RFC 8259) while it skips a
-// value, in one pass and without allocating, which encoding/json's scanner
-// does several times slower. It never decides anything on its own: where
-// the input is not plain (invalid JSON, escaped or non-ASCII keys, a key
-// encoding/json would match only ignoring case, duplicates), the callers
-// fall back to encoding/json, so errors and odd inputs are handled exactly
-// as before.
-
-// maxScanDepth bounds nesting on the fast path; deeper input takes the
+// MaxDepth bounds nesting on the fast path; deeper input takes the
 // slow path (encoding/json allows 10,000 levels).
-const maxScanDepth = 512
+const MaxDepth = 512
 
-// skipWS returns the index of the first non-whitespace byte at or after i.
-func skipWS(b []byte, i int) int {
+// SkipWS returns the index of the first non-whitespace byte at or after i.
+func SkipWS(b []byte, i int) int {
 	for i < len(b) {
 		switch b[i] {
 		case ' ', '\t', '\n', '\r':
@@ -31,15 +30,15 @@ func skipWS(b []byte, i int) int {
 	return i
 }
 
-// skipValue checks the JSON value starting at b[i] (no leading
+// SkipValue checks the JSON value starting at b[i] (no leading
 // whitespace) and returns the index just past it; ok is false when it is
-// not valid JSON or nests deeper than maxScanDepth.
-func skipValue(b []byte, i int) (end int, ok bool) {
-	var st [maxScanDepth]byte // the closing byte of each open container
+// not valid JSON or nests deeper than MaxDepth.
+func SkipValue(b []byte, i int) (end int, ok bool) {
+	var st [MaxDepth]byte // the closing byte of each open container
 	depth := 0
 	for {
 		// A value starts at i.
-		i = skipWS(b, i)
+		i = SkipWS(b, i)
 		if i >= len(b) {
 			return 0, false
 		}
@@ -49,7 +48,7 @@ func skipValue(b []byte, i int) (end int, ok bool) {
 			if c == '[' {
 				closer = ']'
 			}
-			i = skipWS(b, i+1)
+			i = SkipWS(b, i+1)
 			if i < len(b) && b[i] == closer {
 				i++
 				break
@@ -66,7 +65,7 @@ func skipValue(b []byte, i int) (end int, ok bool) {
 			}
 			continue
 		case c == '"':
-			if i, ok = skipString(b, i); !ok {
+			if i, ok = SkipString(b, i); !ok {
 				return 0, false
 			}
 		case c == 't':
@@ -94,7 +93,7 @@ func skipValue(b []byte, i int) (end int, ok bool) {
 			if depth == 0 {
 				return i, true
 			}
-			i = skipWS(b, i)
+			i = SkipWS(b, i)
 			if i >= len(b) {
 				return 0, false
 			}
@@ -107,7 +106,7 @@ func skipValue(b []byte, i int) (end int, ok bool) {
 			if b[i] != ',' {
 				return 0, false
 			}
-			i = skipWS(b, i+1)
+			i = SkipWS(b, i+1)
 			if closer == '}' {
 				if i, ok = skipKey(b, i); !ok {
 					return 0, false
@@ -123,20 +122,20 @@ func skipKey(b []byte, i int) (int, bool) {
 	if i >= len(b) || b[i] != '"' {
 		return 0, false
 	}
-	i, ok := skipString(b, i)
+	i, ok := SkipString(b, i)
 	if !ok {
 		return 0, false
 	}
-	i = skipWS(b, i)
+	i = SkipWS(b, i)
 	if i >= len(b) || b[i] != ':' {
 		return 0, false
 	}
 	return i + 1, true
 }
 
-// skipString checks the string starting at b[i] (a quote) and returns the
+// SkipString checks the string starting at b[i] (a quote) and returns the
 // index after its closing quote.
-func skipString(b []byte, i int) (int, bool) {
+func SkipString(b []byte, i int) (int, bool) {
 	for i++; i < len(b); i++ {
 		switch c := b[i]; {
 		case c == '"':
@@ -208,23 +207,23 @@ func digits(b []byte, i int) int {
 	return i
 }
 
-// member is one member of a JSON object: its key (the bytes between the
+// Member is one member of a JSON object: its key (the bytes between the
 // quotes, still escaped) and its value, and where the member starts (its
 // key's opening quote) and ends (after its value) in the object.
-type member struct {
-	key, value []byte
-	start, end int
+type Member struct {
+	Key, Value []byte
+	Start, End int
 }
 
-// members checks the JSON object obj (with no surrounding whitespace) and
+// Members checks the JSON object obj (with no surrounding whitespace) and
 // calls fn for each member in order. It reports false, having stopped,
 // when obj is not a valid object, or when a key is escaped or not ASCII
 // (the caller cannot compare it as encoding/json would), or fn returns
 // false.
-func members(obj []byte, fn func(m member) bool) bool {
-	end, ok := objectAt(obj, 0, func(key []byte, ks, vs int) (int, bool) {
-		ve, ok := skipValue(obj, vs)
-		if !ok || !fn(member{key: key, value: obj[vs:ve], start: ks - 1, end: ve}) {
+func Members(obj []byte, fn func(m Member) bool) bool {
+	end, ok := ObjectAt(obj, 0, func(key []byte, ks, vs int) (int, bool) {
+		ve, ok := SkipValue(obj, vs)
+		if !ok || !fn(Member{Key: key, Value: obj[vs:ve], Start: ks - 1, End: ve}) {
 			return 0, false
 		}
 		return ve, true
@@ -232,18 +231,18 @@ func members(obj []byte, fn func(m member) bool) bool {
 	return ok && end == len(obj)
 }
 
-// objectAt checks the JSON object starting at b[i] (an opening brace) and
+// ObjectAt checks the JSON object starting at b[i] (an opening brace) and
 // returns the index just past it. For each member it checks the key and
 // calls value with the key (its bytes between the quotes), the index of
 // its first byte and of the value's first byte (whitespace skipped); value
 // checks the value, returning the index just past it, so that a caller
 // can decode a nested object in the same pass instead of skipping it and
-// reading it again. It reports false, having stopped, as members does.
-func objectAt(b []byte, i int, value func(key []byte, ks, vs int) (int, bool)) (int, bool) {
+// reading it again. It reports false, having stopped, as Members does.
+func ObjectAt(b []byte, i int, value func(key []byte, ks, vs int) (int, bool)) (int, bool) {
 	if i >= len(b) || b[i] != '{' {
 		return 0, false
 	}
-	i = skipWS(b, i+1)
+	i = SkipWS(b, i+1)
 	if i < len(b) && b[i] == '}' {
 		return i + 1, true
 	}
@@ -252,23 +251,23 @@ func objectAt(b []byte, i int, value func(key []byte, ks, vs int) (int, bool)) (
 			return 0, false
 		}
 		ks := i + 1
-		j, ok := skipString(b, i)
+		j, ok := SkipString(b, i)
 		if !ok {
 			return 0, false
 		}
 		key := b[ks : j-1]
-		if !plainKey(key) {
+		if !PlainKey(key) {
 			return 0, false
 		}
-		j = skipWS(b, j)
+		j = SkipWS(b, j)
 		if j >= len(b) || b[j] != ':' {
 			return 0, false
 		}
-		ve, ok := value(key, ks, skipWS(b, j+1))
+		ve, ok := value(key, ks, SkipWS(b, j+1))
 		if !ok {
 			return 0, false
 		}
-		i = skipWS(b, ve)
+		i = SkipWS(b, ve)
 		if i >= len(b) {
 			return 0, false
 		}
@@ -278,14 +277,14 @@ func objectAt(b []byte, i int, value func(key []byte, ks, vs int) (int, bool)) (
 		if b[i] != ',' {
 			return 0, false
 		}
-		i = skipWS(b, i+1)
+		i = SkipWS(b, i+1)
 	}
 }
 
-// plainKey reports whether key has no escapes and only ASCII bytes, so
+// PlainKey reports whether key has no escapes and only ASCII bytes, so
 // that its bytes are its value and ASCII case folding is all the folding
 // encoding/json could apply to it.
-func plainKey(key []byte) bool {
+func PlainKey(key []byte) bool {
 	for _, c := range key {
 		if c == '\\' || c >= utf8.RuneSelf {
 			return false
@@ -294,10 +293,10 @@ func plainKey(key []byte) bool {
 	return true
 }
 
-// plainString returns the value of the JSON string s (quotes included)
+// PlainString returns the value of the JSON string s (quotes included)
 // when it has no escapes and is valid UTF-8, so that its bytes are its
 // value as encoding/json would decode it.
-func plainString(s []byte) (string, bool) {
+func PlainString(s []byte) (string, bool) {
 	if len(s) < 2 || s[0] != '"' {
 		return "", false
 	}
@@ -308,8 +307,8 @@ func plainString(s []byte) (string, bool) {
 	return string(in), true
 }
 
-// foldEq reports whether ASCII a and b are equal ignoring ASCII case.
-func foldEq(a []byte, b string) bool {
+// FoldEq reports whether ASCII a and b are equal ignoring ASCII case.
+func FoldEq(a []byte, b string) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -326,4 +325,25 @@ func foldEq(a []byte, b string) bool {
 		}
 	}
 	return true
+}
+
+// FoldsTo reports whether key equals one of names ignoring ASCII case, so
+// that encoding/json would decode it into that field (keys that are not
+// ASCII never get here: see PlainKey).
+func FoldsTo(key []byte, names ...string) bool {
+	for _, n := range names {
+		if FoldEq(key, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// NullAt reports whether the value at b[i] is the literal null, and the
+// index just past it.
+func NullAt(b []byte, i int) (int, bool) {
+	if len(b)-i >= 4 && string(b[i:i+4]) == "null" {
+		return i + 4, true
+	}
+	return 0, false
 }
