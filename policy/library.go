@@ -345,7 +345,10 @@ func (c *Compiled) compileTree(n *ketacover.Node, at string, addf func(field, fo
 		addf(at+".cel", "CEL: the expression gives %s; a criterion must give true or false", ast.OutputType())
 		return
 	}
-	prg, err := env.Program(ast)
+	// OptOptimize makes constant lists and maps (the domain functions'
+	// options) once, not on every evaluation, and tests "in" a constant
+	// list by a set.
+	prg, err := env.Program(ast, cel.EvalOptions(cel.OptOptimize))
 	if err != nil {
 		addf(at+".cel", "CEL: %s", oneLine(err.Error()))
 		return
