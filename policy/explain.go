@@ -16,6 +16,11 @@ import (
 type call struct {
 	fn   string
 	args []any
+
+	// The options of failed(), augmentations() and tried(), read once.
+	trial   trialOptions
+	therapy therapyOptions
+	optErr  error
 }
 
 // inspect records the domain calls and the case facts an expression reads.
@@ -39,6 +44,22 @@ func (lf *leaf) inspect(ast *cel.Ast) error {
 						return fmt.Errorf("the arguments of %s() must be constants (the policy's parameters)", c.FunctionName())
 					}
 					cl.args = append(cl.args, v)
+				}
+				switch cl.fn {
+				case "failed", "augmentations":
+					role := "antidepressant"
+					if cl.fn == "augmentations" {
+						role = "augmentation"
+					}
+					if len(cl.args) > 1 {
+						opts, _ := cl.args[1].(map[string]any)
+						cl.trial, cl.optErr = parseTrialOptions(role, opts)
+					}
+				case "tried":
+					if len(cl.args) > 0 {
+						opts, _ := cl.args[0].(map[string]any)
+						cl.therapy, cl.optErr = parseTherapyOptions(opts)
+					}
 				}
 				lf.calls = append(lf.calls, cl)
 				return nil
@@ -260,28 +281,20 @@ func explainCall(c call, f *Facts) string {
 		for i, x := range raw {
 			trials[i] = x.(*record)
 		}
-		role := "antidepressant"
-		if c.fn == "augmentations" {
-			role = "augmentation"
-		}
 		need, _ := c.args[0].(int64)
-		opts, _ := c.args[1].(map[string]any)
-		o, err := parseTrialOptions(role, opts)
-		if err != nil {
-			return err.Error()
+		if c.optErr != nil {
+			return c.optErr.Error()
 		}
-		return describeTrials(judgeTrials(trials, int(need), o), trials)
+		return describeTrials(judgeTrials(trials, int(need), c.trial), trials)
 	case "tried":
 		list, ok := list("psychotherapy")
 		if !ok {
 			return "no psychotherapy recorded"
 		}
-		opts, _ := c.args[0].(map[string]any)
-		o, err := parseTherapyOptions(opts)
-		if err != nil {
-			return err.Error()
+		if c.optErr != nil {
+			return c.optErr.Error()
 		}
-		r := judgeTherapy(list, o)
+		r := judgeTherapy(list, c.therapy)
 		switch r.Verdict {
 		case yes:
 			return "psychotherapy: " + strings.Join(r.Counted, ", ")

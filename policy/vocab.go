@@ -3,9 +3,11 @@ package policy
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
@@ -555,6 +557,66 @@ func nativeList(v ref.Val) ([]map[string]any, bool) {
 	return out, true
 }
 
+// parsedOptions are the options of a domain function call: trial options
+// for a role (failed, augmentations), or therapy options (role "").
+type parsedOptions struct {
+	trial   trialOptions
+	therapy therapyOptions
+	err     error
+}
+
+// optionsKey is an options map, by identity, and the role it is read for.
+type optionsKey struct {
+	m    ref.Val
+	role string
+}
+
+// The options of constant options maps, read once. With cel.OptOptimize,
+// CEL makes a criterion's constant map once and passes that same value on
+// every evaluation; converting and parsing it on every call was half the
+// cost of failed(). Only pointer values are kept (their identity is the
+// map's), and at most maxCachedOptions of them, so that a process that
+// compiles policies without end (the fuzzer) stops adding.
+var (
+	optionsMu    sync.RWMutex
+	optionsCache = map[optionsKey]parsedOptions{}
+)
+
+const maxCachedOptions = 4096
+
+// options returns the parsed options of the options map m; false when m
+// is not a map.
+func options(m ref.Val, role string) (parsedOptions, bool) {
+	k := optionsKey{m, role}
+	cacheable := reflect.ValueOf(m).Kind() == reflect.Pointer
+	if cacheable {
+		optionsMu.RLock()
+		p, ok := optionsCache[k]
+		optionsMu.RUnlock()
+		if ok {
+			return p, true
+		}
+	}
+	mm, ok := nativeMap(m)
+	if !ok {
+		return parsedOptions{}, false
+	}
+	var p parsedOptions
+	if role == "" {
+		p.therapy, p.err = parseTherapyOptions(mm)
+	} else {
+		p.trial, p.err = parseTrialOptions(role, mm)
+	}
+	if cacheable {
+		optionsMu.Lock()
+		if len(optionsCache) < maxCachedOptions {
+			optionsCache[k] = p
+		}
+		optionsMu.Unlock()
+	}
+	return p, true
+}
+
 func nativeMap(v ref.Val) (map[string]any, bool) {
 	m, err := v.ConvertToNative(mapType)
 	if err != nil {
@@ -569,15 +631,14 @@ func trialsBinding(role string, args []ref.Val) ref.Val {
 	}
 	trials, ok := nativeItems(args[0])
 	need, ok2 := args[1].(types.Int)
-	optMap, ok3 := nativeMap(args[2])
+	p, ok3 := options(args[2], role)
 	if !ok || !ok2 || !ok3 {
 		return types.NewErr("failed: want (list, int, map)")
 	}
-	o, err := parseTrialOptions(role, optMap)
-	if err != nil {
-		return types.NewErr("%s", err)
+	if p.err != nil {
+		return types.NewErr("%s", p.err)
 	}
-	r := judgeTrials(trials, int(need), o)
+	r := judgeTrials(trials, int(need), p.trial)
 	switch r.Verdict {
 	case yes:
 		return types.True
@@ -675,15 +736,14 @@ func judgeTherapy(list []map[string]any, o therapyOptions) therapyResult {
 
 func triedBinding(lhs, rhs ref.Val) ref.Val {
 	list, ok := nativeList(lhs)
-	m, ok2 := nativeMap(rhs)
+	p, ok2 := options(rhs, "")
 	if !ok || !ok2 {
 		return types.NewErr("tried: want (list, map)")
 	}
-	o, err := parseTherapyOptions(m)
-	if err != nil {
-		return types.NewErr("%s", err)
+	if p.err != nil {
+		return types.NewErr("%s", p.err)
 	}
-	switch r := judgeTherapy(list, o); r.Verdict {
+	switch r := judgeTherapy(list, p.therapy); r.Verdict {
 	case yes:
 		return types.True
 	case no:
@@ -735,7 +795,7 @@ func latestBinding(args ...ref.Val) ref.Val {
 	}
 	v, _, found := latestScore(scores, string(scale), int(within))
 	if !found {
-		return unknown([]string{"history.scores." + string(scale)})
+		return unknownOf("history.scores." + string(scale))
 	}
 	return types.Int(v)
 }
@@ -812,7 +872,7 @@ func improvementBinding(lhs, rhs ref.Val) ref.Val {
 	}
 	pct, _, _, found := scoreImprovement(scores, string(scale))
 	if !found {
-		return unknown([]string{"history.scores." + string(scale)})
+		return unknownOf("history.scores." + string(scale))
 	}
 	return types.Int(pct)
 }
