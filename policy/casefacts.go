@@ -24,6 +24,9 @@ var (
 	contraNames     = [...]string{"aneurysmal_vascular_disease", "arteriovenous_malformation", "intracerebral_hemorrhage", "hypersensitivity", "psychosis", "psychosis_history", "psychosis_benefit_outweighs_risk", "bipolar", "substance_use", "pregnant", "uncontrolled_hypertension", "concurrent_neuromodulation", "concurrent_ketamine"}
 	substanceNames  = [...]string{"disorder", "active", "remission_months", "in_treatment", "concurrent_mood_altering_use"}
 	suicidalNames   = [...]string{"ideation", "behavior", "intent", "hospitalization_needed", "inpatient_now", "discharged_days_ago", "self_care_impaired", "daily_thoughts_of_death"}
+	diagnosisNames  = [...]string{"code", "description"}
+	therapyItemName = [...]string{"type", "weeks", "sessions", "episode", "outcome"}
+	scoreNames      = [...]string{"scale", "value", "date", "days_ago"}
 	trialNames      = [...]string{"drug", "class", "role", "dose_mg", "dose_adequate", "max_tolerated", "weeks", "adherence_pct", "outcome", "improvement_pct", "episode", "start", "end", "augments", "notes", "ended_days_ago"}
 	prescriberNames = [...]string{"name", "credentials", "npi", "specialty", "psychiatrist_consulted", "pdmp_checked", "phone", "fax", "organization"}
 )
@@ -46,6 +49,9 @@ var (
 	suicidalShape   = newShape("history.suicidality", suicidalNames[:])
 	prescriberShape = newShape("prescriber", prescriberNames[:])
 	trialShape      = newItemShape(trialNames[:])
+	diagnosisShape  = newItemShape(diagnosisNames[:])
+	therapyShapeL   = newItemShape(therapyItemName[:])
+	scoreShape      = newItemShape(scoreNames[:])
 )
 
 // fill writes a record's fields in order.
@@ -216,13 +222,12 @@ func (f *Facts) history(h *ketacover.History) *record {
 	if h.Diagnoses == nil {
 		w.missing()
 	} else {
-		l := make([]any, len(h.Diagnoses))
+		l := f.items(len(h.Diagnoses), diagnosisShape)
 		for i := range h.Diagnoses {
 			d := &h.Diagnoses[i]
-			var e elemMap
-			e.str("code", d.Code)
-			e.str("description", d.Description)
-			l[i] = e.done()
+			e := &elemFill{f: f, r: l[i].(*record)}
+			e.str(d.Code)
+			e.str(d.Description)
 		}
 		w.set(l)
 	}
@@ -231,50 +236,38 @@ func (f *Facts) history(h *ketacover.History) *record {
 	if h.Trials == nil {
 		w.missing()
 	} else {
-		// One allocation for the trials' records and one for their
-		// values: a trial has up to 16 fields, and a Go map of more than
-		// eight is four allocations.
-		n := len(h.Trials)
-		l := make([]any, n)
-		recs := make([]record, n)
-		vals := make([]any, n*len(trialNames))
+		l := f.items(len(h.Trials), trialShape)
 		for i := range h.Trials {
-			r := &recs[i]
-			r.shape, r.vals = trialShape, vals[:len(trialNames):len(trialNames)]
-			vals = vals[len(trialNames):]
-			f.trial(r, &h.Trials[i])
-			l[i] = r
+			f.trial(l[i].(*record), &h.Trials[i])
 		}
 		w.set(l)
 	}
 	if h.Psychotherapy == nil {
 		w.missing()
 	} else {
-		l := make([]any, len(h.Psychotherapy))
+		l := f.items(len(h.Psychotherapy), therapyShapeL)
 		for i := range h.Psychotherapy {
 			p := &h.Psychotherapy[i]
-			var e elemMap
-			e.str("type", p.Type)
-			e.integer("weeks", p.Weeks)
-			e.integer("sessions", p.Sessions)
-			e.str("episode", p.Episode)
-			e.str("outcome", p.Outcome)
-			l[i] = e.done()
+			e := &elemFill{f: f, r: l[i].(*record)}
+			e.str(p.Type)
+			e.integer(p.Weeks)
+			e.integer(p.Sessions)
+			e.str(p.Episode)
+			e.str(p.Outcome)
 		}
 		w.set(l)
 	}
 	if h.Scores == nil {
 		w.missing()
 	} else {
-		l := make([]any, len(h.Scores))
+		l := f.items(len(h.Scores), scoreShape)
 		for i := range h.Scores {
 			s := &h.Scores[i]
-			var e elemMap
-			e.str("scale", s.Scale)
-			e.add("value", int64(s.Value))
-			e.date("date", &s.Date)
-			e.add("days_ago", int64(s.Date.DaysUntil(f.AsOf)))
-			l[i] = e.done()
+			e := &elemFill{f: f, r: l[i].(*record)}
+			e.str(s.Scale)
+			e.set(f.integer(int64(s.Value)))
+			e.date(&s.Date)
+			e.set(f.integer(int64(s.Date.DaysUntil(f.AsOf))))
 		}
 		w.set(l)
 	}
@@ -321,6 +314,21 @@ func (f *Facts) trial(r *record, t *ketacover.Trial) {
 	if end != nil {
 		w.set(f.integer(int64(end.DaysUntil(f.AsOf))))
 	}
+}
+
+// items returns a list of n records of shape s, made in three
+// allocations (the list, the records, their values) whatever n is: a Go
+// map per element was two to four.
+func (f *Facts) items(n int, s *shape) []any {
+	l := make([]any, n)
+	recs := make([]record, n)
+	k := len(s.names)
+	vals := make([]any, n*k)
+	for i := range recs {
+		recs[i] = record{shape: s, vals: vals[i*k : (i+1)*k : (i+1)*k]}
+		l[i] = &recs[i]
+	}
+	return l
 }
 
 // elemFill writes a list element's record in order; a field not recorded
@@ -443,47 +451,3 @@ func (f *Facts) prescriber(p *ketacover.Prescriber) *record {
 	w.str(p.Organization)
 	return w.r
 }
-
-// elemMap gathers the recorded fields of a list element, then makes its
-// map sized for them.
-type elemMap struct {
-	kv [16]keyValue
-	n  int
-}
-
-func (e *elemMap) add(k string, v any) {
-	e.kv[e.n] = keyValue{k, v}
-	e.n++
-}
-
-func (e *elemMap) str(k, s string) {
-	if s != "" {
-		e.add(k, s)
-	}
-}
-
-func (e *elemMap) boolean(k string, b *bool) {
-	if b != nil {
-		e.add(k, *b)
-	}
-}
-
-func (e *elemMap) integer(k string, n *int) {
-	if n != nil {
-		e.add(k, int64(*n))
-	}
-}
-
-func (e *elemMap) float(k string, x *float64) {
-	if x != nil {
-		e.add(k, *x)
-	}
-}
-
-func (e *elemMap) date(k string, d *ketacover.Date) {
-	if d != nil && !d.IsZero() {
-		e.add(k, d.String())
-	}
-}
-
-func (e *elemMap) done() map[string]any { return mapOf(e.kv[:e.n]) }

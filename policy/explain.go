@@ -258,28 +258,23 @@ var labels = map[string]string{
 
 func explainCall(c call, f *Facts) string {
 	h := f.act.history.(*record)
-	list := func(key string) ([]map[string]any, bool) {
+	list := func(key string) ([]item, bool) {
 		v, _ := h.FindStringKey(key)
 		raw, ok := v.([]any)
 		if !ok {
 			return nil, false
 		}
-		out := make([]map[string]any, len(raw))
+		out := make([]item, len(raw))
 		for i, x := range raw {
-			out[i] = x.(map[string]any)
+			out[i] = x.(*record)
 		}
 		return out, true
 	}
 	switch c.fn {
 	case "failed", "augmentations":
-		v, _ := h.FindStringKey("trials")
-		raw, ok := v.([]any)
+		trials, ok := list("trials")
 		if !ok {
 			return "no medication trials recorded"
-		}
-		trials := make([]item, len(raw))
-		for i, x := range raw {
-			trials[i] = x.(*record)
 		}
 		need, _ := c.args[0].(int64)
 		if c.optErr != nil {
@@ -319,7 +314,7 @@ func explainCall(c call, f *Facts) string {
 		case !found:
 			return fmt.Sprintf("no %s score within %d days", scale, within)
 		}
-		return fmt.Sprintf("%s %d on %v", scale, v, s["date"])
+		return fmt.Sprintf("%s %d on %v", scale, v, s.val("date"))
 	case "improvement":
 		scores, ok := list("scores")
 		scale, _ := c.args[0].(string)
@@ -330,7 +325,7 @@ func explainCall(c call, f *Facts) string {
 		if !found {
 			return fmt.Sprintf("fewer than two %s scores", scale)
 		}
-		return fmt.Sprintf("%s %v on %v → %v on %v (%d%% improvement)", scale, first["value"], first["date"], last["value"], last["date"], pct)
+		return fmt.Sprintf("%s %v on %v → %v on %v (%d%% improvement)", scale, first.val("value"), first.val("date"), last.val("value"), last.val("date"), pct)
 	case "recorded":
 		scores, ok := list("scores")
 		if !ok {
@@ -341,7 +336,7 @@ func explainCall(c call, f *Facts) string {
 			scales = append(scales, fmt.Sprint(x))
 		}
 		if s, found := recordedScore(scores, scales); found {
-			return fmt.Sprintf("%v %v on %v", s["scale"], s["value"], s["date"])
+			return fmt.Sprintf("%v %v on %v", s.val("scale"), s.val("value"), s.val("date"))
 		}
 		return "no " + strings.Join(scales, ", ") + " score on or before the date of service"
 	case "hasAny":
@@ -351,7 +346,7 @@ func explainCall(c call, f *Facts) string {
 		}
 		var codes []string
 		for _, d := range diags {
-			codes = append(codes, fmt.Sprint(d["code"]))
+			codes = append(codes, fmt.Sprint(d.val("code")))
 		}
 		if len(codes) == 0 {
 			return "no diagnoses recorded"

@@ -135,6 +135,11 @@ func (r *record) num(key string) (float64, bool) {
 	return number(v)
 }
 
+func (r *record) val(key string) any {
+	v, _ := r.FindStringKey(key)
+	return native(v)
+}
+
 func (r *record) flag(key string) (bool, bool) {
 	v, _ := r.FindStringKey(key)
 	b, ok := v.(bool)

@@ -499,6 +499,7 @@ type item interface {
 	str(key string) string          // the text at key, or ""
 	num(key string) (float64, bool) // the number at key
 	flag(key string) (bool, bool)   // the yes or no at key
+	val(key string) any             // the value at key, nil when not recorded, for the explanation
 }
 
 // plainItem is a Go map as an item.
@@ -510,6 +511,8 @@ func (m plainItem) str(key string) string {
 }
 
 func (m plainItem) num(key string) (float64, bool) { return number(m[key]) }
+
+func (m plainItem) val(key string) any { return m[key] }
 
 func (m plainItem) flag(key string) (bool, bool) {
 	b, ok := m[key].(bool)
@@ -535,24 +538,6 @@ func nativeItems(v ref.Val) ([]item, bool) {
 			return nil, false
 		}
 		out = append(out, plainItem(m.(map[string]any)))
-	}
-	return out, true
-}
-
-// nativeList converts a CEL list of maps to Go maps.
-func nativeList(v ref.Val) ([]map[string]any, bool) {
-	l, ok := v.(traits.Lister)
-	if !ok {
-		return nil, false
-	}
-	n, _ := l.Size().(types.Int)
-	out := make([]map[string]any, 0, int(n))
-	for i := types.Int(0); i < n; i++ {
-		m, err := l.Get(i).ConvertToNative(mapType)
-		if err != nil {
-			return nil, false
-		}
-		out = append(out, m.(map[string]any))
 	}
 	return out, true
 }
@@ -693,17 +678,17 @@ type therapyResult struct {
 	Missing []string
 }
 
-func judgeTherapy(list []map[string]any, o therapyOptions) therapyResult {
+func judgeTherapy(list []item, o therapyOptions) therapyResult {
 	r := therapyResult{Opts: o, Verdict: no}
 	for i, t := range list {
 		v := yes
 		var missing []string
-		typ, _ := t["type"].(string)
+		typ := t.str("type")
 		if len(o.Types) > 0 && !contains(o.Types, typ) {
 			v = no
 		}
 		if o.Episode == "current" {
-			switch ep, _ := t["episode"].(string); ep {
+			switch t.str("episode") {
 			case "":
 				missing = append(missing, fmt.Sprintf("history.psychotherapy[%d].episode", i))
 			case "prior":
@@ -711,7 +696,7 @@ func judgeTherapy(list []map[string]any, o therapyOptions) therapyResult {
 			}
 		}
 		if o.MinWeeks > 0 {
-			if w, ok := number(t["weeks"]); !ok {
+			if w, ok := t.num("weeks"); !ok {
 				missing = append(missing, fmt.Sprintf("history.psychotherapy[%d].weeks", i))
 			} else if w < o.MinWeeks {
 				v = no
@@ -735,7 +720,7 @@ func judgeTherapy(list []map[string]any, o therapyOptions) therapyResult {
 }
 
 func triedBinding(lhs, rhs ref.Val) ref.Val {
-	list, ok := nativeList(lhs)
+	list, ok := nativeItems(lhs)
 	p, ok2 := options(rhs, "")
 	if !ok || !ok2 {
 		return types.NewErr("tried: want (list, map)")
@@ -761,14 +746,14 @@ const anyAge = 1 << 40
 
 // latestScore returns the most recent score on scale taken within days of
 // the date of service (and not after it).
-func latestScore(scores []map[string]any, scale string, within int) (int64, map[string]any, bool) {
-	var best map[string]any
+func latestScore(scores []item, scale string, within int) (int64, item, bool) {
+	var best item
 	bestAgo := math.MaxFloat64
 	for _, s := range scores {
-		if sc, _ := s["scale"].(string); !strings.EqualFold(sc, scale) {
+		if !strings.EqualFold(s.str("scale"), scale) {
 			continue
 		}
-		ago, ok := number(s["days_ago"])
+		ago, ok := s.num("days_ago")
 		if !ok || ago < 0 || ago > float64(within) {
 			continue
 		}
@@ -779,7 +764,7 @@ func latestScore(scores []map[string]any, scale string, within int) (int64, map[
 	if best == nil {
 		return 0, nil, false
 	}
-	v, _ := number(best["value"])
+	v, _ := best.num("value")
 	return int64(v), best, true
 }
 
@@ -787,7 +772,7 @@ func latestBinding(args ...ref.Val) ref.Val {
 	if len(args) != 3 {
 		return types.NewErr("latest: want (scale, days)")
 	}
-	scores, ok := nativeList(args[0])
+	scores, ok := nativeItems(args[0])
 	scale, ok2 := args[1].(types.String)
 	within, ok3 := args[2].(types.Int)
 	if !ok || !ok2 || !ok3 {
@@ -803,11 +788,11 @@ func latestBinding(args ...ref.Val) ref.Val {
 // scoreImprovement is the percent improvement from the earliest to the
 // latest score on a scale (positive is better: scores fall as depression
 // lifts).
-func scoreImprovement(scores []map[string]any, scale string) (pct int64, first, last map[string]any, ok bool) {
-	var on []map[string]any
+func scoreImprovement(scores []item, scale string) (pct int64, first, last item, ok bool) {
+	var on []item
 	for _, s := range scores {
-		if sc, _ := s["scale"].(string); strings.EqualFold(sc, scale) {
-			if ago, ok := number(s["days_ago"]); ok && ago >= 0 {
+		if strings.EqualFold(s.str("scale"), scale) {
+			if ago, ok := s.num("days_ago"); ok && ago >= 0 {
 				on = append(on, s)
 			}
 		}
@@ -816,13 +801,13 @@ func scoreImprovement(scores []map[string]any, scale string) (pct int64, first, 
 		return 0, nil, nil, false
 	}
 	sort.SliceStable(on, func(i, j int) bool {
-		a, _ := number(on[i]["days_ago"])
-		b, _ := number(on[j]["days_ago"])
+		a, _ := on[i].num("days_ago")
+		b, _ := on[j].num("days_ago")
 		return a > b
 	})
 	first, last = on[0], on[len(on)-1]
-	f, _ := number(first["value"])
-	l, _ := number(last["value"])
+	f, _ := first.num("value")
+	l, _ := last.num("value")
 	if f == 0 {
 		return 0, first, last, false
 	}
@@ -832,7 +817,7 @@ func scoreImprovement(scores []map[string]any, scale string) (pct int64, first, 
 // recordedBinding answers whether a score on any of the named scales was
 // taken on or before the date of service (a baseline score on file).
 func recordedBinding(lhs, rhs ref.Val) ref.Val {
-	scores, ok := nativeList(lhs)
+	scores, ok := nativeItems(lhs)
 	if !ok {
 		return types.NewErr("recorded: want a list of scores")
 	}
@@ -848,12 +833,12 @@ func recordedBinding(lhs, rhs ref.Val) ref.Val {
 
 // recordedScore returns the latest score on any of scales on or before
 // the date of service.
-func recordedScore(scores []map[string]any, scales []string) (map[string]any, bool) {
-	var best map[string]any
+func recordedScore(scores []item, scales []string) (item, bool) {
+	var best item
 	bestAgo := math.MaxFloat64
 	for _, s := range scores {
-		sc, _ := s["scale"].(string)
-		ago, ok := number(s["days_ago"])
+		sc := s.str("scale")
+		ago, ok := s.num("days_ago")
 		if !contains(scales, sc) || !ok || ago < 0 {
 			continue
 		}
@@ -865,7 +850,7 @@ func recordedScore(scores []map[string]any, scales []string) (map[string]any, bo
 }
 
 func improvementBinding(lhs, rhs ref.Val) ref.Val {
-	scores, ok := nativeList(lhs)
+	scores, ok := nativeItems(lhs)
 	scale, ok2 := rhs.(types.String)
 	if !ok || !ok2 {
 		return types.NewErr("improvement: want (list, string)")
@@ -888,7 +873,7 @@ func matchDiagnosis(code, pattern string) bool {
 }
 
 func hasAnyBinding(lhs, rhs ref.Val) ref.Val {
-	list, ok := nativeList(lhs)
+	list, ok := nativeItems(lhs)
 	if !ok {
 		return types.NewErr("hasAny: want a list of diagnoses")
 	}
@@ -897,7 +882,7 @@ func hasAnyBinding(lhs, rhs ref.Val) ref.Val {
 		return types.NewErr("hasAny: want a list of codes")
 	}
 	for _, d := range list {
-		code, _ := d["code"].(string)
+		code := d.str("code")
 		for _, p := range pv.([]string) {
 			if matchDiagnosis(code, p) {
 				return types.True

@@ -76,10 +76,10 @@ func TestTrialOptionErrors(t *testing.T) {
 }
 
 func TestLatestAndImprovement(t *testing.T) {
-	scores := []map[string]any{
-		{"scale": "PHQ-9", "value": int64(21), "days_ago": int64(90), "date": "a"},
-		{"scale": "PHQ-9", "value": int64(9), "days_ago": int64(3), "date": "b"},
-		{"scale": "MADRS", "value": int64(30), "days_ago": int64(-2), "date": "future"},
+	scores := []item{
+		plainItem{"scale": "PHQ-9", "value": int64(21), "days_ago": int64(90), "date": "a"},
+		plainItem{"scale": "PHQ-9", "value": int64(9), "days_ago": int64(3), "date": "b"},
+		plainItem{"scale": "MADRS", "value": int64(30), "days_ago": int64(-2), "date": "future"},
 	}
 	if v, _, ok := latestScore(scores, "PHQ-9", 28); !ok || v != 9 {
 		t.Errorf("latest PHQ-9 within 28 days = %d, %v; want 9", v, ok)
