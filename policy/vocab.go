@@ -543,12 +543,17 @@ func nativeItems(v ref.Val) ([]item, bool) {
 }
 
 // parsedOptions are the options of a domain function call: trial options
-// for a role (failed, augmentations), or therapy options (role "").
+// for a role (failed, augmentations), therapy options (role ""), or a
+// list of text (role stringList: recorded's scales, hasAny's codes).
 type parsedOptions struct {
 	trial   trialOptions
 	therapy therapyOptions
+	strs    []string
 	err     error
 }
+
+// stringList is the role under which options reads a list of text.
+const stringList = "[]string"
 
 // optionsKey is an options map, by identity, and the role it is read for.
 type optionsKey struct {
@@ -556,9 +561,9 @@ type optionsKey struct {
 	role string
 }
 
-// The options of constant options maps, read once. With cel.OptOptimize,
-// CEL makes a criterion's constant map once and passes that same value on
-// every evaluation; converting and parsing it on every call was half the
+// The options of constant options maps (and constant lists of text), read
+// once. With cel.OptOptimize, CEL makes a criterion's constant map or list
+// once and passes that same value on every evaluation; converting and parsing it on every call was half the
 // cost of failed(). Only pointer values are kept (their identity is the
 // map's), and at most maxCachedOptions of them, so that a process that
 // compiles policies without end (the fuzzer) stops adding.
@@ -582,15 +587,24 @@ func options(m ref.Val, role string) (parsedOptions, bool) {
 			return p, true
 		}
 	}
-	mm, ok := nativeMap(m)
-	if !ok {
-		return parsedOptions{}, false
-	}
 	var p parsedOptions
-	if role == "" {
-		p.therapy, p.err = parseTherapyOptions(mm)
-	} else {
-		p.trial, p.err = parseTrialOptions(role, mm)
+	switch role {
+	case stringList:
+		l, err := m.ConvertToNative(stringsType)
+		if err != nil {
+			return parsedOptions{}, false
+		}
+		p.strs = l.([]string)
+	default:
+		mm, ok := nativeMap(m)
+		if !ok {
+			return parsedOptions{}, false
+		}
+		if role == "" {
+			p.therapy, p.err = parseTherapyOptions(mm)
+		} else {
+			p.trial, p.err = parseTrialOptions(role, mm)
+		}
 	}
 	if cacheable {
 		optionsMu.Lock()
@@ -821,11 +835,11 @@ func recordedBinding(lhs, rhs ref.Val) ref.Val {
 	if !ok {
 		return types.NewErr("recorded: want a list of scores")
 	}
-	pv, err := rhs.ConvertToNative(stringsType)
-	if err != nil {
+	scales, ok := options(rhs, stringList)
+	if !ok {
 		return types.NewErr("recorded: want a list of scales")
 	}
-	if _, found := recordedScore(scores, pv.([]string)); found {
+	if _, found := recordedScore(scores, scales.strs); found {
 		return types.True
 	}
 	return types.False
@@ -877,13 +891,13 @@ func hasAnyBinding(lhs, rhs ref.Val) ref.Val {
 	if !ok {
 		return types.NewErr("hasAny: want a list of diagnoses")
 	}
-	pv, err := rhs.ConvertToNative(stringsType)
-	if err != nil {
+	codes, ok := options(rhs, stringList)
+	if !ok {
 		return types.NewErr("hasAny: want a list of codes")
 	}
 	for _, d := range list {
 		code := d.str("code")
-		for _, p := range pv.([]string) {
+		for _, p := range codes.strs {
 			if matchDiagnosis(code, p) {
 				return types.True
 			}
