@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"cel.dev/cel-go/cel"
@@ -363,7 +364,7 @@ func describeTrials(r trialsResult, trials []item) string {
 	for _, c := range r.Checks {
 		name := c.Drug
 		if w, ok := trials[c.Index].num("weeks"); ok {
-			name = fmt.Sprintf("%s %g wk", c.Drug, w)
+			name = c.Drug + " " + strconv.FormatFloat(w, 'g', -1, 64) + " wk" // fmt's %g
 		}
 		switch c.Verdict {
 		case yes:
@@ -373,10 +374,10 @@ func describeTrials(r trialsResult, trials []item) string {
 			for _, m := range c.Missing {
 				fields = append(fields, m[strings.LastIndex(m, ".")+1:])
 			}
-			undecided = append(undecided, fmt.Sprintf("%s (%s not recorded)", c.Drug, strings.Join(fields, ", ")))
+			undecided = append(undecided, c.Drug+" ("+strings.Join(fields, ", ")+" not recorded)")
 		case no:
 			if c.Why != "" && r.Opts.Role == roleOf(trials[c.Index]) {
-				rejected = append(rejected, fmt.Sprintf("%s (%s)", c.Drug, c.Why))
+				rejected = append(rejected, c.Drug+" ("+c.Why+")")
 			}
 		}
 	}
@@ -384,12 +385,12 @@ func describeTrials(r trialsResult, trials []item) string {
 	if r.Opts.Role == "augmentation" {
 		what = "failed augmentation"
 	}
-	s := fmt.Sprintf("%d qualifying %s trial%s (%d needed)", r.Definite, what, plural(r.Definite), r.Need)
+	s := strconv.Itoa(r.Definite) + " qualifying " + what + " trial" + plural(r.Definite) + " (" + strconv.Itoa(r.Need) + " needed)"
 	if r.Opts.DistinctClasses > 1 {
-		s += fmt.Sprintf(", %d distinct class%s (%d needed)", r.Classes, es(r.Classes), r.Opts.DistinctClasses)
+		s += ", " + strconv.Itoa(r.Classes) + " distinct class" + es(r.Classes) + " (" + strconv.Itoa(r.Opts.DistinctClasses) + " needed)"
 	}
 	if r.Opts.CurrentMin > 0 {
-		s += fmt.Sprintf(", %d in the current episode (%d needed)", r.CurrentDef, r.Opts.CurrentMin)
+		s += ", " + strconv.Itoa(r.CurrentDef) + " in the current episode (" + strconv.Itoa(r.Opts.CurrentMin) + " needed)"
 	}
 	if len(counted) > 0 {
 		sort.Strings(counted)

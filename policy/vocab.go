@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -235,14 +236,18 @@ type trialsResult struct {
 
 // judgeTrials is the logic behind failed() and augmentations().
 func judgeTrials(trials []item, need int, o trialOptions) trialsResult {
-	r := trialsResult{Need: need, Opts: o}
+	r := trialsResult{Need: need, Opts: o, Checks: make([]trialCheck, 0, len(trials))}
+	// The drugs (or, without DistinctDrugs, the trials) that might count,
+	// in order of first appearance, each with its best judgment. A case
+	// has a handful of trials, so they are found by looking through the
+	// list rather than in a map.
 	type drugAgg struct {
+		key     string // the drug in lower case, or "#i" for trial i counted on its own
 		best    verdict
 		class   string
 		current verdict
 	}
-	drugs := map[string]*drugAgg{}
-	var order []string
+	drugs := make([]drugAgg, 0, len(trials))
 	for i, t := range trials {
 		c := checkTrial(i, t, o)
 		r.Checks = append(r.Checks, c)
@@ -254,35 +259,40 @@ func judgeTrials(trials []item, need int, o trialOptions) trialsResult {
 		}
 		key := strings.ToLower(c.Drug)
 		if !o.DistinctDrugs || key == "" {
-			key = fmt.Sprintf("#%d", i)
+			key = "#" + strconv.Itoa(i)
 		}
-		a, ok := drugs[key]
-		if !ok {
-			a = &drugAgg{}
-			drugs[key] = a
-			order = append(order, key)
+		var a *drugAgg
+		for j := range drugs {
+			if drugs[j].key == key {
+				a = &drugs[j]
+				break
+			}
+		}
+		if a == nil {
+			drugs = append(drugs, drugAgg{key: key})
+			a = &drugs[len(drugs)-1]
 		}
 		if c.Verdict > a.best || (c.Verdict == a.best && c.Current > a.current) {
 			a.best, a.class, a.current = c.Verdict, c.Class, c.Current
 		}
 	}
-	defClasses, possClasses := map[string]bool{}, map[string]bool{}
+	var defClasses, possClasses []string
 	unknownClass := 0
-	for _, k := range order {
-		a := drugs[k]
+	for i := range drugs {
+		a := &drugs[i]
 		r.Possible++
 		if a.current != no {
 			r.CurrentPoss++
 		}
 		if a.class == "" {
 			unknownClass++
-		} else {
-			possClasses[a.class] = true
+		} else if !slices.Contains(possClasses, a.class) {
+			possClasses = append(possClasses, a.class)
 		}
 		if a.best == yes {
 			r.Definite++
-			if a.class != "" {
-				defClasses[a.class] = true
+			if a.class != "" && !slices.Contains(defClasses, a.class) {
+				defClasses = append(defClasses, a.class)
 			}
 			if a.current == yes {
 				r.CurrentDef++
@@ -311,7 +321,7 @@ func checkTrial(i int, t item, o trialOptions) trialCheck {
 	c.Drug = t.str("drug")
 	c.Class = t.str("class")
 	miss := func(field string) {
-		c.Missing = append(c.Missing, fmt.Sprintf("history.trials[%d].%s", i, field))
+		c.Missing = append(c.Missing, "history.trials["+strconv.Itoa(i)+"]."+field)
 		if c.Verdict == yes {
 			c.Verdict = maybe
 		}
@@ -651,7 +661,7 @@ func trialsBinding(role string, args []ref.Val) ref.Val {
 		}
 	}
 	for _, i := range r.NoClass {
-		missing = append(missing, fmt.Sprintf("history.trials[%d].class", i))
+		missing = append(missing, "history.trials["+strconv.Itoa(i)+"].class")
 	}
 	return unknown(missing)
 }
@@ -704,14 +714,14 @@ func judgeTherapy(list []item, o therapyOptions) therapyResult {
 		if o.Episode == "current" {
 			switch t.str("episode") {
 			case "":
-				missing = append(missing, fmt.Sprintf("history.psychotherapy[%d].episode", i))
+				missing = append(missing, "history.psychotherapy["+strconv.Itoa(i)+"].episode")
 			case "prior":
 				v = no
 			}
 		}
 		if o.MinWeeks > 0 {
 			if w, ok := t.num("weeks"); !ok {
-				missing = append(missing, fmt.Sprintf("history.psychotherapy[%d].weeks", i))
+				missing = append(missing, "history.psychotherapy["+strconv.Itoa(i)+"].weeks")
 			} else if w < o.MinWeeks {
 				v = no
 			}
