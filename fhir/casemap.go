@@ -220,6 +220,7 @@ func (r *Record) add(raw json.RawMessage) error {
 	case "MedicationRequest", "MedicationStatement":
 		var m medicationUse
 		if err = json.Unmarshal(raw, &m); err == nil {
+			m.reasons = m.statusReasons()
 			r.Medications = append(r.Medications, m)
 		}
 	case "Observation":
@@ -457,7 +458,7 @@ func trialOf(m medicationUse, asOf ketacover.Date) (ketacover.Trial, bool) {
 		w := math.Round(float64(start.DaysUntil(*end))/7*10) / 10
 		tr.Weeks = &w
 	}
-	for _, sr := range m.statusReasons() {
+	for _, sr := range m.reasons {
 		if o := outcomeWord(sr); o != "" {
 			tr.Outcome = o
 		}

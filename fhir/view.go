@@ -182,6 +182,10 @@ type medicationUse struct {
 	// Order elements (a draft MedicationRequest is also an order).
 	Subject   Reference `json:"subject,omitempty"`
 	Requester Reference `json:"requester,omitempty"`
+
+	// reasons is statusReasons(), decoded once when the record is read
+	// (Record.add) rather than on every case built from it.
+	reasons []CodeableConcept
 }
 
 // statusReasons returns the status reason concepts of either shape.

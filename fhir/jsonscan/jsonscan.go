@@ -136,13 +136,23 @@ func skipKey(b []byte, i int) (int, bool) {
 // SkipString checks the string starting at b[i] (a quote) and returns the
 // index after its closing quote.
 func SkipString(b []byte, i int) (int, bool) {
-	for i++; i < len(b); i++ {
-		switch c := b[i]; {
-		case c == '"':
-			return i + 1, true
-		case c < 0x20:
+	i++
+	for {
+		// Most bytes of a string are plain; a table look-up each, four at
+		// a time, is fewer branches than testing each byte three ways.
+		for i+4 <= len(b) && strPlain[b[i]] && strPlain[b[i+1]] && strPlain[b[i+2]] && strPlain[b[i+3]] {
+			i += 4
+		}
+		for i < len(b) && strPlain[b[i]] {
+			i++
+		}
+		if i >= len(b) {
 			return 0, false
-		case c == '\\':
+		}
+		switch b[i] {
+		case '"':
+			return i + 1, true
+		case '\\':
 			i++
 			if i >= len(b) {
 				return 0, false
@@ -157,10 +167,21 @@ func SkipString(b []byte, i int) (int, bool) {
 			default:
 				return 0, false
 			}
+			i++
+		default: // a control byte
+			return 0, false
 		}
 	}
-	return 0, false
 }
+
+// strPlain marks the bytes a string holds as they are: not its closing
+// quote, not an escape, not a control byte.
+var strPlain = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'

@@ -2,6 +2,8 @@ package jsonscan
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -53,4 +55,18 @@ func FuzzSkipValue(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkSkipValue checks the grammar of the Da Vinci order-sign sample.
+func BenchmarkSkipValue(b *testing.B) {
+	body, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "samples", "fhir", "crd-order-sign-request.json"))
+	if err != nil {
+		b.Skipf("shared samples not found (they live beside the repository): %v", err)
+	}
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if _, ok := SkipValue(body, SkipWS(body, 0)); !ok {
+			b.Fatal("not valid")
+		}
+	}
 }
