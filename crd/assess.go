@@ -56,7 +56,11 @@ func (s *Server) assess(rec *fhir.Record, cov *coverageInfo, o *fhir.Order, hook
 	a.d = judge(s.cfg.Library, c, asOf)
 	a.decide(s.cfg.BaseURL)
 	if a.form != nil {
-		s.sessions.put(a.id, &session{c: c, asOf: asOf, order: o})
+		// The session outlives the call: it keeps its own copy of the
+		// order's JSON, which points into the request body.
+		oc := *o
+		oc.Raw = bytes.Clone(o.Raw)
+		s.sessions.put(a.id, &session{c: c, asOf: asOf, order: &oc})
 	}
 	return a
 }

@@ -23,15 +23,18 @@ import (
 // Small typed fields (fhirAuthorization, selections, strings with escapes)
 // are still decoded by encoding/json, from their own bytes. Raw values
 // (draftOrders, appointments, prefetch and extension entries) point into
-// one private copy of the body, as a json.RawMessage holds a copy.
-func fastEnvelope(body []byte) (*HookRequest, bool) {
+// one private copy of the body, as a json.RawMessage holds a copy, or into
+// the body itself when it is owned (see decodeHookRequest).
+func fastEnvelope(body []byte, owned bool) (*HookRequest, bool) {
 	b := bytes.TrimLeft(body, " \t\r\n")
 	if len(b) == 0 || b[0] != '{' {
 		return nil, false
 	}
 	// One pass checks and decodes: every byte of the body is checked once,
 	// nested objects (context, prefetch, extension) as they are decoded.
-	b = bytes.Clone(b)
+	if !owned {
+		b = bytes.Clone(b)
+	}
 	var r HookRequest
 	var seen [7]bool
 	once := func(i int) bool {

@@ -1,6 +1,7 @@
 package crd
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -54,7 +55,7 @@ func envelopeSeeds(t testing.TB) [][]byte {
 // checkEnvelope fails when fastEnvelope accepts b but decodes it
 // differently from encoding/json.
 func checkEnvelope(t *testing.T, b []byte) {
-	fast, ok := fastEnvelope(b)
+	fast, ok := fastEnvelope(b, false)
 	if !ok {
 		return
 	}
@@ -65,13 +66,17 @@ func checkEnvelope(t *testing.T, b []byte) {
 	if diff := cmp.Diff(slow, fast); diff != "" {
 		t.Fatalf("fast path decodes %q differently (-encoding/json +fast):\n%s", b, diff)
 	}
+	owned, ok := fastEnvelope(bytes.Clone(b), true)
+	if diff := cmp.Diff(fast, owned); !ok || diff != "" {
+		t.Fatalf("fast path on an owned body decodes %q differently (%v, -copy +owned):\n%s", b, ok, diff)
+	}
 }
 
 func TestFastEnvelope(t *testing.T) {
 	var fast int
 	for i, b := range envelopeSeeds(t) {
 		t.Run(strconv.Itoa(i), func(t *testing.T) { checkEnvelope(t, b) })
-		if _, ok := fastEnvelope(b); ok {
+		if _, ok := fastEnvelope(b, false); ok {
 			fast++
 		}
 	}
@@ -81,7 +86,7 @@ func TestFastEnvelope(t *testing.T) {
 		t.Errorf("only %d seeds took the fast path", fast)
 	}
 	// The benchmark's request is plain.
-	if _, ok := fastEnvelope(mustJSON(t, orderSignRequest(t, history()))); !ok {
+	if _, ok := fastEnvelope(mustJSON(t, orderSignRequest(t, history())), false); !ok {
 		t.Error("the order-sign request with history does not take the fast path")
 	}
 }

@@ -68,10 +68,17 @@ const maxRequest = 4 << 20
 // checked here. Errors are EINVALID and name the field, or the byte offset
 // of a JSON syntax error.
 func DecodeHookRequest(body []byte) (*HookRequest, error) {
+	return decodeHookRequest(body, false)
+}
+
+// decodeHookRequest is DecodeHookRequest; with owned set, body is the
+// caller's to give away (nothing else reads or writes it later), and the
+// request's raw values may point into it instead of into a copy.
+func decodeHookRequest(body []byte, owned bool) (*HookRequest, error) {
 	if len(body) > maxRequest {
 		return nil, ketacover.Errorf(ketacover.EINVALID, "request body is %d bytes; at most %d are accepted", len(body), maxRequest)
 	}
-	r, err := decodeEnvelope(body)
+	r, err := decodeEnvelope(body, owned)
 	if err != nil {
 		return nil, err
 	}
@@ -142,8 +149,8 @@ func DecodeHookRequest(body []byte) (*HookRequest, error) {
 // decodeEnvelope decodes the request's JSON as encoding/json does into a
 // HookRequest: with fastEnvelope when it can, else with encoding/json,
 // which also words every error.
-func decodeEnvelope(body []byte) (*HookRequest, error) {
-	if r, ok := fastEnvelope(body); ok {
+func decodeEnvelope(body []byte, owned bool) (*HookRequest, error) {
+	if r, ok := fastEnvelope(body, owned); ok {
 		return r, nil
 	}
 	return slowEnvelope(body)

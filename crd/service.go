@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ketacover/ketacover"
@@ -257,30 +258,50 @@ func (s *Server) feedback(r *http.Request) (any, error) {
 }
 
 func readBody(r *http.Request) ([]byte, error) {
+	return readBodyInto(r, nil)
+}
+
+// readBodyInto reads the request body, appending to buf.
+func readBodyInto(r *http.Request, buf []byte) ([]byte, error) {
 	// Sized from Content-Length (up to 256 KiB: a client's word alone
 	// should not reserve more), so a usual request is read without
 	// regrowing; MinRead is the room ReadFrom wants to see EOF.
-	var buf bytes.Buffer
+	b := bytes.NewBuffer(buf)
 	if n := r.ContentLength; n > 0 {
-		buf.Grow(int(min(n, 256<<10)) + bytes.MinRead)
+		b.Grow(int(min(n, 256<<10)) + bytes.MinRead)
 	}
-	_, err := buf.ReadFrom(io.LimitReader(r.Body, maxRequest+1))
-	body := buf.Bytes()
+	_, err := b.ReadFrom(io.LimitReader(r.Body, maxRequest+1))
 	if err != nil {
 		return nil, ketacover.Errorf(ketacover.EINVALID, "reading the request: %v", err)
 	}
-	return body, nil
+	return b.Bytes(), nil
 }
+
+// bodyPool holds hook request buffers (a request with prefetch is tens of
+// kilobytes, read on every call). A buffer goes back when the call is
+// answered: nothing of the answer or of what outlives the call points
+// into the body (the JSON views copy their strings, the system actions
+// are written into buffers of their own, a DTR session keeps a copy of
+// its order).
+var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}
 
 func (s *Server) hook(r *http.Request) (any, error) {
 	hook, ok := serviceHook(r.PathValue("id"))
 	if !ok {
 		return nil, ketacover.Errorf(ketacover.ENOTFOUND, "no CDS service %q; see /cds-services", r.PathValue("id"))
 	}
-	body, err := readBody(r)
+	bp := bodyPool.Get().(*[]byte)
+	body, err := readBodyInto(r, (*bp)[:0])
 	if err != nil {
+		bodyPool.Put(bp)
 		return nil, err
 	}
+	defer func() {
+		if cap(body) <= 256<<10 {
+			*bp = body[:0]
+			bodyPool.Put(bp)
+		}
+	}()
 	// The body is read before the gate, so a slow client holds no place.
 	if err := s.cfg.Gate.Enter(r.Context()); err != nil {
 		return nil, err // the client went away while waiting
@@ -302,7 +323,9 @@ func (s *Server) hook(r *http.Request) (any, error) {
 
 // decodeHook decodes a call sent to the service for hook.
 func decodeHook(hook string, body []byte) (*HookRequest, error) {
-	req, err := DecodeHookRequest(body)
+	// The body is this call's alone (it goes back to bodyPool when the
+	// call is answered).
+	req, err := decodeHookRequest(body, true)
 	if err != nil {
 		return nil, err
 	}
