@@ -203,21 +203,22 @@ func replaceExtension(order json.RawMessage, b []byte) ([]byte, error) {
 func spliceExtension(order, ext []byte) ([]byte, bool) {
 	order = bytes.Trim(order, " \t\r\n") // JSON's whitespace only
 	var (
-		keys  [32]string
-		nkeys int
-		exts  []byte // the order's extension array
-		spans [][2]int
+		keys    [32][]byte
+		nkeys   int
+		exts    []byte // the order's extension array
+		spanBuf [32][2]int
+		spans   = spanBuf[:0]
 	)
 	ok := jsonscan.Members(order, func(m jsonscan.Member) bool {
 		if nkeys == len(keys) {
 			return false
 		}
 		for _, k := range keys[:nkeys] {
-			if k == string(m.Key) {
+			if string(k) == string(m.Key) {
 				return false
 			}
 		}
-		keys[nkeys] = string(m.Key)
+		keys[nkeys] = m.Key
 		nkeys++
 		if string(m.Key) == "extension" {
 			exts = m.Value

@@ -55,10 +55,16 @@ func Services() []Service {
 }
 
 func serviceHook(id string) (string, bool) {
-	for _, s := range Services() {
-		if s.ID == id {
-			return s.Hook, true
-		}
-	}
-	return "", false
+	h, ok := serviceHooks[id]
+	return h, ok
 }
+
+// serviceHooks maps each service ID to its hook, from Services once
+// (building the discovery document on every call was a fiftieth of it).
+var serviceHooks = func() map[string]string {
+	m := map[string]string{}
+	for _, s := range Services() {
+		m[s.ID] = s.Hook
+	}
+	return m
+}()

@@ -25,8 +25,11 @@ func (s *Server) record(ctx context.Context, req *HookRequest) (*fhir.Record, er
 	for _, k := range prefetchKeys {
 		raw, ok := req.Prefetch[k]
 		if !ok {
+			if !s.canFetch(req) {
+				continue
+			}
 			q := fetchQuery(k, req)
-			if q == "" || !s.canFetch(req) {
+			if q == "" {
 				continue
 			}
 			var err error

@@ -361,7 +361,12 @@ func (s *Server) Answer(ctx context.Context, req *HookRequest) (*Response, error
 		rec.Order = o.order
 		a := s.assess(rec, cov, o.order, req.HookInstance, secondary)
 		if conf.coverageInfo {
-			action, err := systemAction(o.target, a.appendExtension(nil, cov.ref))
+			// The extension is copied into the action: its buffer goes back.
+			bp := bufPool.Get().(*[]byte)
+			ext := a.appendExtension((*bp)[:0], cov.ref)
+			action, err := systemAction(o.target, ext)
+			*bp = ext[:0]
+			bufPool.Put(bp)
 			if err != nil {
 				return nil, err
 			}
