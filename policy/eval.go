@@ -599,7 +599,9 @@ func (l *Library) noPolicy(f *Facts, payer string, partial []string) ketacover.D
 		return d
 	}
 	v, ok := prof.Version(f.AsOf)
-	if !ok {
+	// A profile that covers the therapy but has no criteria for this
+	// indication has nothing to judge the case against.
+	if !ok || v.Stance.Covers() && coverageFor(v, c.Therapy.Indication) == nil {
 		d.Verdict = fmt.Sprintf("No policy on file for %s and %s; confirm coverage with the payer.", payer, therapyName(c.Therapy.Drug))
 		return d
 	}

@@ -1,8 +1,10 @@
 package policy_test
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/policies"
 	"github.com/ketacover/ketacover/policy"
 )
@@ -46,6 +48,32 @@ func TestReferenceProfiles(t *testing.T) {
 	for _, th := range []string{"esketamine", "ketamine-iv"} {
 		if profiles[th] != 1 {
 			t.Errorf("%d reference profiles for %s, want 1", profiles[th], th)
+		}
+	}
+}
+
+// TestCheckWithoutCriteriaForTheIndication: a case that reaches the
+// reference profile with an indication the profile has no criteria for
+// (Check takes unvalidated cases too) gets a "no policy" answer, not a
+// panic.
+func TestCheckWithoutCriteriaForTheIndication(t *testing.T) {
+	lib, err := policy.Load(policies.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ind := range []ketacover.Indication{"", "ptsd"} {
+		c := &ketacover.Case{
+			Plan:    ketacover.Plan{Payer: "Nobody Health Plan"},
+			Therapy: ketacover.TherapyRequest{Drug: ketacover.TherapyEsketamine, Indication: ind},
+		}
+		asOf, _ := ketacover.ParseDate("2026-11-27")
+		f, err := policy.NewFacts(c, asOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds := lib.Check(f, "")
+		if len(ds) != 1 || ds[0].Outcome != ketacover.OutcomeNoPolicy || !strings.HasPrefix(ds[0].Verdict, "No policy on file for Nobody Health Plan") {
+			t.Errorf("indication %q: %+v", ind, ds)
 		}
 	}
 }

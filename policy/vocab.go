@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
@@ -93,7 +94,10 @@ var defaultOutcomes = []string{"no-response", "partial-response"}
 // parseTrialOptions reads the options map a policy passes.
 func parseTrialOptions(role string, m map[string]any) (trialOptions, error) {
 	o := trialOptions{Role: role, Outcomes: defaultOutcomes, DistinctDrugs: true}
-	for k, v := range m {
+	// In key order, so that of several bad options the same one is named
+	// every time.
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		v := m[k]
 		var err error
 		switch k {
 		case "min_weeks":
@@ -676,7 +680,10 @@ type therapyOptions struct {
 
 func parseTherapyOptions(m map[string]any) (therapyOptions, error) {
 	var o therapyOptions
-	for k, v := range m {
+	// In key order, so that of several bad options the same one is named
+	// every time.
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		v := m[k]
 		var err error
 		switch k {
 		case "episode":

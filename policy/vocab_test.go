@@ -107,3 +107,17 @@ func TestMatchDiagnosis(t *testing.T) {
 		}
 	}
 }
+
+// TestOptionErrorsAreStable: of several unknown options, the same one is
+// named every time (not whichever Go's map order gives first).
+func TestOptionErrorsAreStable(t *testing.T) {
+	m := map[string]any{"zeta": 1, "alpha": 2, "mid": 3, "beta": 4}
+	for range 20 {
+		if _, err := parseTrialOptions("trial", m); err == nil || err.Error() != `unknown option "alpha"` {
+			t.Fatalf("trial options: %v, want unknown option \"alpha\"", err)
+		}
+		if _, err := parseTherapyOptions(m); err == nil || err.Error() != `unknown option "alpha"` {
+			t.Fatalf("therapy options: %v, want unknown option \"alpha\"", err)
+		}
+	}
+}
