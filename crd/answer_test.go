@@ -255,3 +255,57 @@ func TestAnswerWriterSeeds(t *testing.T) {
 		})
 	}
 }
+
+var configurationSeeds = []string{
+	`{"appropriate-use":false,"claim":false,"cost":false,"max-cards":5}`,
+	`{"coverage-info":false,"max-cards":2}`, `{"coverage-info":true,"max-cards":0}`,
+	`{"coverage-info":null,"max-cards":null}`, `{"coverage-info":"false","max-cards":"2"}`,
+	`{"max-cards":-1}`, `{"max-cards":2.0}`, `{"max-cards":1e2}`, `{"max-cards":99999999999999999999}`,
+	`{"max-cards":1,"max-cards":3}`, `{"Max-Cards":1}`, `{"max\u002dcards":1}`, `{"coverage-info":[],"x":{}}`,
+	`null`, `[]`, `{}`, `5`, `{`,
+}
+
+// checkConfiguration fails when the fast reading of a configuration
+// extension differs from encoding/json's.
+func checkConfiguration(t *testing.T, raw []byte) {
+	req := &HookRequest{Extension: map[string]json.RawMessage{"davinci-crd.configuration": raw}}
+	got := configuration(req)
+	// The reading with encoding/json alone, as configuration did before.
+	want := hookConfig{coverageInfo: true, maxCards: 10}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) == nil {
+		var b bool
+		if json.Unmarshal(m["coverage-info"], &b) == nil {
+			want.coverageInfo = b
+		}
+		var n int
+		if json.Unmarshal(m["max-cards"], &n) == nil && n >= 0 {
+			want.maxCards = n
+		}
+	}
+	if got != want {
+		t.Fatalf("configuration(%s) = %+v, encoding/json: %+v", raw, got, want)
+	}
+}
+
+func TestConfiguration(t *testing.T) {
+	fast := 0
+	for i, s := range configurationSeeds {
+		t.Run(strconv.Itoa(i), func(t *testing.T) { checkConfiguration(t, []byte(s)) })
+		if _, ok := fastConfiguration([]byte(s), hookConfig{}); ok {
+			fast++
+		}
+	}
+	if fast < 10 {
+		t.Errorf("only %d seeds took the fast path", fast)
+	}
+}
+
+// FuzzConfiguration checks the fast reading of davinci-crd.configuration
+// against encoding/json's.
+func FuzzConfiguration(f *testing.F) {
+	for _, s := range configurationSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(checkConfiguration)
+}

@@ -1,7 +1,6 @@
 package crd
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/ketacover/ketacover"
@@ -27,44 +26,60 @@ func (s *Server) cards(a *assessment) []Card {
 	switch {
 	case a.covered == "not-covered":
 		card.Indicator = "warning"
-		card.Summary = fmt.Sprintf("%s is likely not covered by %s for this patient", drug, payerName(a))
-		fmt.Fprintf(&b, "%s\n\n", d.Verdict)
+		card.Summary = drug + " is likely not covered by " + payerName(a) + " for this patient"
+		b.WriteString(d.Verdict)
+		b.WriteString("\n\n")
 		for _, cr := range d.Criteria {
 			if cr.Kind == "criterion" && cr.Result == ketacover.NotMet {
-				fmt.Fprintf(&b, "- Not met: %s%s\n", cr.Text, section(cr.Section))
+				b.WriteString("- Not met: ")
+				b.WriteString(cr.Text)
+				b.WriteString(section(cr.Section))
+				b.WriteString("\n")
 			}
 		}
 		if len(d.Alternatives) > 0 {
 			b.WriteString("\nAlternatives:\n")
 			for _, alt := range d.Alternatives {
-				fmt.Fprintf(&b, "- %s\n", alt)
+				b.WriteString("- ")
+				b.WriteString(alt)
+				b.WriteString("\n")
 			}
 		}
 	case a.form != nil:
-		card.Summary = fmt.Sprintf("Documentation needed for %s coverage of %s", payerName(a), drug)
-		fmt.Fprintf(&b, "%s\n\nQuestions still open (DTR questionnaire %s):\n", d.Verdict, a.form.Canonical())
+		card.Summary = "Documentation needed for " + payerName(a) + " coverage of " + drug
+		b.WriteString(d.Verdict)
+		b.WriteString("\n\nQuestions still open (DTR questionnaire ")
+		b.WriteString(a.form.Canonical())
+		b.WriteString("):\n")
 		for _, q := range d.Questions {
-			fmt.Fprintf(&b, "- %s\n", q.Text)
+			b.WriteString("- ")
+			b.WriteString(q.Text)
+			b.WriteString("\n")
 		}
 	case a.paNeeded == "auth-needed":
-		card.Summary = fmt.Sprintf("Prior authorization required by %s for %s; the criteria appear met", payerName(a), drug)
-		fmt.Fprintf(&b, "%s\n", d.Verdict)
+		card.Summary = "Prior authorization required by " + payerName(a) + " for " + drug + "; the criteria appear met"
+		b.WriteString(d.Verdict)
+		b.WriteString("\n")
 		if len(d.Evidence) > 0 {
 			b.WriteString("\nAttach to the request:\n")
 			for _, e := range d.Evidence {
-				fmt.Fprintf(&b, "- %s\n", e)
+				b.WriteString("- ")
+				b.WriteString(e)
+				b.WriteString("\n")
 			}
 		}
 	case a.covered == "indeterminate":
-		card.Summary = fmt.Sprintf("No %s policy for %s on file; check coverage with the payer", payerName(a), drug)
-		fmt.Fprintf(&b, "%s\n", d.Verdict)
+		card.Summary = "No " + payerName(a) + " policy for " + drug + " on file; check coverage with the payer"
+		b.WriteString(d.Verdict)
+		b.WriteString("\n")
 	default:
 		return nil
 	}
 	if a.c.Therapy.Drug == ketacover.TherapyKetamineIV {
 		b.WriteString("\nIV ketamine is FDA-approved only as an anesthetic; its use for depression is off-label.\n")
 	}
-	b.WriteString("\n" + disclaimer)
+	b.WriteString("\n")
+	b.WriteString(disclaimer)
 	card.Summary = clip(card.Summary, 139)
 	card.Detail = b.String()
 	for _, src := range a.d.Policy.Sources {
