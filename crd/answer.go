@@ -6,7 +6,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/ketacover/ketacover/fhir/jsonscan"
+	"github.com/ketacover/ketacover/internal/jsonscan"
 )
 
 // The answer writer: a hook's Response written as JSON by appending to a

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 
-	"github.com/ketacover/ketacover/fhir/jsonscan"
+	"github.com/ketacover/ketacover/internal/jsonscan"
 )
 
 // fastEnvelope decodes a CDS Hooks request exactly as encoding/json

@@ -14,7 +14,7 @@ import (
 	"strings"
 
 	"github.com/ketacover/ketacover"
-	"github.com/ketacover/ketacover/fhir/jsonscan"
+	"github.com/ketacover/ketacover/internal/jsonscan"
 )
 
 // The hooks served.

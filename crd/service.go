@@ -16,8 +16,8 @@ import (
 
 	"github.com/ketacover/ketacover"
 	"github.com/ketacover/ketacover/fhir"
-	"github.com/ketacover/ketacover/fhir/jsonscan"
 	"github.com/ketacover/ketacover/internal/fifo"
+	"github.com/ketacover/ketacover/internal/jsonscan"
 	"github.com/ketacover/ketacover/policy"
 )
 

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 
-	"github.com/ketacover/ketacover/fhir/jsonscan"
+	"github.com/ketacover/ketacover/internal/jsonscan"
 )
 
 // The draft orders of a hook call are read on every call (the prefetch
