@@ -74,7 +74,8 @@ Under load, self-checks and CDS Hooks calls are judged a few at a time in
 the order they arrive (one place per CPU), the Go scheduler gets one
 thread more than the CPUs so the network is read meanwhile, and garbage is
 collected at GOGC=200; GOMAXPROCS or GOGC in the environment override
-these. Figures: BENCHMARKS.md.`
+these. Request log lines go to stderr in batches, at least every tenth of a
+second and all of them when serve stops. Figures: BENCHMARKS.md.`
 
 // serveConfig is the configuration of "ketacover serve".
 type serveConfig struct {
