@@ -49,35 +49,23 @@ type Facts struct {
 }
 
 // str returns s as a value of the facts.
-func (f *Facts) str(s string) any {
-	if f.nstr == len(f.strs) {
-		return s
-	}
-	p := &f.strs[f.nstr]
-	*p = s
-	f.nstr++
-	return p
-}
+func (f *Facts) str(s string) any { return keep(f.strs[:], &f.nstr, s) }
 
 // num returns x as a value of the facts.
-func (f *Facts) num(x float64) any {
-	if f.nnum == len(f.nums) {
-		return x
-	}
-	p := &f.nums[f.nnum]
-	*p = x
-	f.nnum++
-	return p
-}
+func (f *Facts) num(x float64) any { return keep(f.nums[:], &f.nnum, x) }
 
 // integer returns n as a value of the facts.
-func (f *Facts) integer(n int64) any {
-	if f.nint == len(f.ints) {
-		return n
+func (f *Facts) integer(n int64) any { return keep(f.ints[:], &f.nint, n) }
+
+// keep stores x in the next free place of buf and returns a pointer to it,
+// or x itself once buf is full.
+func keep[T any](buf []T, n *int, x T) any {
+	if *n == len(buf) {
+		return x
 	}
-	p := &f.ints[f.nint]
-	*p = n
-	f.nint++
+	p := &buf[*n]
+	*p = x
+	*n++
 	return p
 }
 
