@@ -85,21 +85,28 @@ func loadBench(b *testing.B, newReq func() (*http.Request, error), want string) 
 	runLoad(b, s, loadConns, newReq, want)
 }
 
-// runLoad serves s on its address and sends b.N requests over conns
-// keep-alive connections, checking every answer is a 200 holding want.
-func runLoad(b *testing.B, s *Server, conns int, newReq func() (*http.Request, error), want string) {
+// serving serves s on its address (Listen, then Serve, as ketacover serve
+// does); the function it returns stops it and reports Serve's error.
+func serving(tb testing.TB, s *Server) (stop func()) {
+	tb.Helper()
 	if err := s.Listen(); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() { served <- s.Serve(ctx) }()
-	defer func() {
+	return func() {
 		cancel()
 		if err := <-served; err != nil {
-			b.Error(err)
+			tb.Error(err)
 		}
-	}()
+	}
+}
+
+// runLoad serves s on its address and sends b.N requests over conns
+// keep-alive connections, checking every answer is a 200 holding want.
+func runLoad(b *testing.B, s *Server, conns int, newReq func() (*http.Request, error), want string) {
+	defer serving(b, s)()
 	base := strings.TrimSuffix(s.URL(), "/")
 	tr := &http.Transport{
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,

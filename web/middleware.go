@@ -62,6 +62,7 @@ type recorder struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
+	conn   *wholeConn // the request's connection, when it can hold writes
 }
 
 func (rec *recorder) WriteHeader(code int) {
@@ -75,7 +76,15 @@ func (rec *recorder) Write(p []byte) (int, error) {
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
-	n, err := rec.ResponseWriter.Write(p)
+	var n int
+	var err error
+	if rec.conn != nil && rec.bytes == 0 && wholeBody(rec.Header(), p) {
+		// The whole answer in one Write: headers and body in one system
+		// call (see wholeConn).
+		n, err = writeWhole(rec.ResponseWriter, rec.conn, p)
+	} else {
+		n, err = rec.ResponseWriter.Write(p)
+	}
 	rec.bytes += int64(n)
 	return n, err
 }
@@ -91,6 +100,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		start := time.Now()
 		s.metrics.inFlight.Add(1)
 		rec := &recorder{ResponseWriter: w}
+		if r.TLS == nil {
+			rec.conn, _ = r.Context().Value(wholeConnKey{}).(*wholeConn)
+		}
 		defer func() {
 			s.metrics.inFlight.Add(-1)
 			d := time.Since(start)

@@ -214,7 +214,10 @@ func (s *Server) Serve(ctx context.Context) error {
 			errc <- s.http.ServeTLS(s.ln, s.cfg.TLSCert, s.cfg.TLSKey)
 			return
 		}
-		errc <- s.http.Serve(s.ln)
+		// Plain HTTP/1: answers written whole go out in one system call
+		// (wholeConn).
+		s.http.ConnContext = connContext
+		errc <- s.http.Serve(wholeListener{s.ln})
 	}()
 	s.log.Info("serving", "url", s.URL())
 	select {
