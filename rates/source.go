@@ -10,10 +10,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 
 	"github.com/ketacover/ketacover"
+	"github.com/ketacover/ketacover/internal/inflate"
 	"github.com/klauspost/compress/gzip"
 )
 
@@ -133,11 +135,10 @@ func (p *pipe) run(ctx context.Context, raw io.ReadCloser, compressed *atomic.In
 	var r io.Reader = br
 	magic, _ := br.Peek(2)
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			send(chunk{err: fmt.Errorf("gzip: %w", err)})
-			return
-		}
+		// Decompression on every core but the one the parser needs; a
+		// single-member file (what gzip and pigz write) too.
+		zr := inflate.NewReader(br, inflate.Options{Workers: max(1, runtime.GOMAXPROCS(0)-1)})
+		defer zr.Close()
 		r = zr
 	}
 	for {
@@ -156,7 +157,8 @@ func (p *pipe) run(ctx context.Context, raw io.ReadCloser, compressed *atomic.In
 			return
 		}
 		if err != nil {
-			if errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) {
+			var ce *inflate.CorruptError
+			if errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) || errors.As(err, &ce) {
 				err = fmt.Errorf("gzip: %w", err)
 			}
 			send(chunk{err: err})
