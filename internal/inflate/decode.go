@@ -249,6 +249,9 @@ func decodeBlock[T elem](d *decoder, out []T, n, limit int) (int, error) {
 	}
 	bits, nb, pos, in := d.bits, d.nb, d.pos, d.in
 	lt, dt := d.lit, d.dist
+	// The primary tables as arrays: their lookups need no bounds checks.
+	lp := (*[1 << litTableBits]uint32)(lt)
+	dp := (*[1 << distTableBits]uint32)(dt)
 	for n < limit {
 		if pos+8 > len(in) {
 			break
@@ -256,7 +259,7 @@ func decodeBlock[T elem](d *decoder, out []T, n, limit int) (int, error) {
 		bits |= binary.LittleEndian.Uint64(in[pos:]) << nb
 		pos += int(63-nb) >> 3
 		nb |= 56
-		e := lt[bits&(1<<litTableBits-1)]
+		e := lp[bits&(1<<litTableBits-1)]
 		if e&fSub != 0 {
 			e = lt[e>>16+uint32(bits>>litTableBits)&(1<<(e&31)-1)]
 		}
@@ -266,6 +269,15 @@ func decodeBlock[T elem](d *decoder, out []T, n, limit int) (int, error) {
 			nb -= cl
 			out[n] = T(e >> 16)
 			n++
+			// A second literal often follows; 56 bits hold two codes.
+			e = lp[bits&(1<<litTableBits-1)]
+			if e&fLit != 0 && n < limit {
+				cl := uint(e & 31)
+				bits >>= cl
+				nb -= cl
+				out[n] = T(e >> 16)
+				n++
+			}
 			continue
 		}
 		if e&(fEOB|fBad) != 0 {
@@ -282,7 +294,7 @@ func decodeBlock[T elem](d *decoder, out []T, n, limit int) (int, error) {
 		length := int(e>>16) + int(bits>>cl&(1<<ex-1))
 		bits >>= cl + ex
 		nb -= cl + ex
-		e = dt[bits&(1<<distTableBits-1)]
+		e = dp[bits&(1<<distTableBits-1)]
 		if e&fSub != 0 {
 			e = dt[e>>16+uint32(bits>>distTableBits)&(1<<(e&31)-1)]
 		}
