@@ -9,7 +9,7 @@ import (
 
 // FuzzReader feeds arbitrary bytes as a gzip stream, in small segments so
 // that workers guess block starts, and holds the output and the verdict to
-// compress/gzip's.
+// klauspost/compress's.
 func FuzzReader(f *testing.F) {
 	for _, data := range corpus(9, 3000) {
 		f.Add(gz(f, data, 6), uint16(200), uint8(2))
@@ -20,7 +20,7 @@ func FuzzReader(f *testing.F) {
 		want, werr := io.ReadAll(mustStd(in))
 		got, gerr := readAll(NewReader(bytes.NewReader(in), Options{Workers: 1 + int(workers%4), SegmentSize: 16 + int(seg%4096), MaxPieceOutput: 1 << 20}))
 		if (werr != nil) != (gerr != nil) {
-			t.Fatalf("compress/gzip: %v; here: %v", werr, gerr)
+			t.Fatalf("klauspost: %v; here: %v", werr, gerr)
 		}
 		if werr == nil && !bytes.Equal(got, want) {
 			t.Fatalf("output differs: %d bytes, want %d", len(got), len(want))
