@@ -303,8 +303,9 @@ const prefaultBytes = 128 << 20
 // about 80 MB in its first second: 0.3 s of CPU spent in the kernel while
 // 200 calls waited, which was most of the CDS Hooks load test's p99
 // (docs/benchmarks/crd.md). The freed pages stay with the process for the
-// heap to reuse, until the runtime's scavenger gives back what an idle
-// server does not need (a few megabytes a second).
+// heap to reuse, until the runtime's scavenger gradually gives back what
+// an idle server does not need; a server that has been idle long enough
+// pays for the pages again under its next burst.
 func prefaultHeap(n int) {
 	b := make([]byte, n)
 	for i := 0; i < len(b); i += 4096 {
