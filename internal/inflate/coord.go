@@ -41,7 +41,16 @@ func (z *Reader) coordinate() {
 			}
 			z.pos = j.start
 		}
+		pos0, size0 := z.pos, z.size
 		end, err := z.take(j)
+		z.noteRatio(z.pos-pos0, z.size-size0)
+		if err == nil && !end && z.opt.Workers == 1 {
+			// Not a copy: the window changes only when a later job is
+			// taken, after the one worker has read it (it reads it before
+			// it finishes the next job, which taking that job waits for).
+			j.after = lastPiece{seq: j.seq, ok: true, end: z.pos, win: z.window}
+		}
+		close(j.taken)
 		if err == nil && end {
 			z.finish()
 		}
@@ -56,6 +65,19 @@ func (z *Reader) coordinate() {
 			return
 		}
 	}
+}
+
+// noteRatio folds a job's compressed bits and output bytes into the
+// recent ratio that sizes the next jobs.
+func (z *Reader) noteRatio(bits int64, out uint32) {
+	if bits < 8 {
+		return
+	}
+	r := int64(out) * 256 * 8 / bits
+	if old := z.ratio.Load(); old != 0 {
+		r = (old + r) / 2
+	}
+	z.ratio.Store(max(r, 1))
 }
 
 // take decodes job j's territory: it reports end when the stream's last
@@ -268,6 +290,7 @@ func (z *Reader) wait(j *job) bool {
 // after it in order.
 func (z *Reader) finish() {
 	z.seqOnly.Store(true)
+	close(z.inOrderOnly)
 	tr := (z.pos + 7) >> 3
 	in, base := z.inputAt(tr)
 	for len(in) < 8 {

@@ -38,24 +38,29 @@ type Reader struct {
 	pres bufPool[uint16]
 	ins  bufPool[byte]
 
-	work    chan *job
+	work    workQueue
 	ordered chan *job
 	pieces  chan piece
 	quit    chan struct{}
 	seqOnly atomic.Bool
-	wg      sync.WaitGroup
-	closed  sync.Once
+	// inOrderOnly is closed with seqOnly set: no job is taken after that,
+	// so a worker waiting for one to be taken stops waiting.
+	inOrderOnly chan struct{}
+	wg          sync.WaitGroup
+	closed      sync.Once
 
 	cur piece
 	off int
 	err error
 
 	// coordinator state
-	pos     int64 // bit position of the next undecoded block
-	window  []byte
-	crc     uint32
-	size    uint32
-	lut     [2 * windowSize]byte
+	pos    int64 // bit position of the next undecoded block
+	window []byte
+	crc    uint32
+	size   uint32
+	lut    [2 * windowSize]byte
+	// the recent compression ratio, for segmentSize
+	ratio   atomic.Int64
 	ahead   []*job
 	current *job
 	dec     decoder
@@ -80,6 +85,13 @@ type job struct {
 	start   int64 // for the first job, the bit where deflate data starts
 	done    chan struct{}
 	res     result
+
+	// With one worker: the job before, and, once the coordinator has
+	// taken this job (taken closed), where its output ended and the
+	// window there (after).
+	prev  *job
+	taken chan struct{}
+	after lastPiece
 }
 
 // stopBit is where the job's territory ends: its last block is the one
@@ -113,13 +125,14 @@ func NewReader(r io.Reader, opt Options) *Reader {
 	// waits for the coordinator or the reader of the output.
 	depth := opt.Workers + 1
 	z := &Reader{
-		opt:     opt,
-		outCap:  windowSize + opt.MaxPieceOutput,
-		work:    make(chan *job, depth),
-		ordered: make(chan *job, depth),
-		pieces:  make(chan piece, 1),
-		quit:    make(chan struct{}),
-		window:  make([]byte, 0, windowSize),
+		opt:         opt,
+		outCap:      windowSize + opt.MaxPieceOutput,
+		work:        workQueue{ready: make(chan struct{}, 1)},
+		ordered:     make(chan *job, depth),
+		pieces:      make(chan piece, 1),
+		quit:        make(chan struct{}),
+		inOrderOnly: make(chan struct{}),
+		window:      make([]byte, 0, windowSize),
 	}
 	// Output buffers start at what a piece makes at a compression ratio of
 	// 16 and grow when a piece makes more.
@@ -169,19 +182,43 @@ func (z *Reader) Close() error {
 	return nil
 }
 
+// segmentSize is how many compressed bytes the next job starts in: the
+// configured size, or less where the stream compresses so well that a job
+// would make more output than a buffer starts with (16 segments' worth), so
+// that memory stays the same whatever the ratio. Until the first jobs are
+// done the ratio is unknown, and jobs start small.
+func (z *Reader) segmentSize() int {
+	s := z.opt.SegmentSize
+	r := z.ratio.Load() // output per compressed byte, in 256ths
+	if r == 0 {
+		return min(s, firstSegment)
+	}
+	if r > 32*256 {
+		s = int(max(minSegment, int64(32*s)*256/r))
+	}
+	return min(s, z.opt.SegmentSize)
+}
+
+// firstSegment is the size of the jobs read before any is decoded.
+const firstSegment = 16 << 10
+
+// minSegment bounds how small segmentSize makes a job: a job has a fixed
+// cost (a goroutine hand-off, and with several workers a search for its
+// first block).
+const minSegment = 2 << 10
+
 // readInput reads r into jobs of two segments each and hands them out.
 func (z *Reader) readInput(r io.Reader) {
 	defer close(z.ordered)
-	defer close(z.work)
-	s := z.opt.SegmentSize
-	cur := &job{data: z.ins.get()[:2*s], done: make(chan struct{}), start: -1}
-	n, err := io.ReadFull(r, cur.data[:s])
+	defer z.work.close()
+	cur := &job{data: z.ins.get(), done: make(chan struct{}), taken: make(chan struct{}), start: -1}
+	n, err := io.ReadFull(r, cur.data[:z.segmentSize()])
 	cur.segLen = n
 	first := true
 	for {
 		var m int
 		if err == nil {
-			m, err = io.ReadFull(r, cur.data[s:2*s])
+			m, err = io.ReadFull(r, cur.data[cur.segLen:cur.segLen+z.segmentSize()])
 		}
 		cur.data = cur.data[:cur.segLen+m]
 		if first {
@@ -203,7 +240,10 @@ func (z *Reader) readInput(r io.Reader) {
 			z.send(cur)
 			return
 		}
-		next := &job{seq: cur.seq + 1, off: cur.off + int64(cur.segLen), data: z.ins.get()[:2*s], segLen: m, done: make(chan struct{}), start: -1}
+		next := &job{seq: cur.seq + 1, off: cur.off + int64(cur.segLen), data: z.ins.get(), segLen: m, done: make(chan struct{}), taken: make(chan struct{}), start: -1}
+		if z.opt.Workers == 1 {
+			next.prev = cur
+		}
 		copy(next.data, cur.data[cur.segLen:])
 		if !z.send(cur) {
 			return
@@ -218,11 +258,69 @@ func (z *Reader) send(j *job) bool {
 	case <-z.quit:
 		return false
 	}
+	z.work.push(j)
+	return true
+}
+
+// workQueue hands jobs to the workers. It never makes the reader wait:
+// the reader is held back by the ordered channel alone, so that the
+// coordinator can always fetch the input after a job (a block may run on
+// for several jobs) even while a worker waits for it to take a job.
+type workQueue struct {
+	mu     sync.Mutex
+	q      []*job
+	closed bool
+	ready  chan struct{} // a token: there may be jobs, or the queue closed
+}
+
+func (w *workQueue) signal() {
 	select {
-	case z.work <- j:
-		return true
-	case <-z.quit:
-		return false
+	case w.ready <- struct{}{}:
+	default:
+	}
+}
+
+func (w *workQueue) push(j *job) {
+	w.mu.Lock()
+	w.q = append(w.q, j)
+	w.mu.Unlock()
+	w.signal()
+}
+
+func (w *workQueue) close() {
+	w.mu.Lock()
+	w.closed = true
+	w.mu.Unlock()
+	w.signal()
+}
+
+// pop returns the next job; false once the queue is closed and empty, or
+// quit is closed.
+func (w *workQueue) pop(quit <-chan struct{}) (*job, bool) {
+	for {
+		w.mu.Lock()
+		if len(w.q) > 0 {
+			j := w.q[0]
+			w.q[0] = nil
+			w.q = w.q[1:]
+			more := len(w.q) > 0
+			w.mu.Unlock()
+			if more {
+				w.signal() // for another worker
+			}
+			return j, true
+		}
+		closed := w.closed
+		w.mu.Unlock()
+		if closed {
+			w.signal() // every worker sees it
+			return nil, false
+		}
+		select {
+		case <-w.ready:
+		case <-quit:
+			return nil, false
+		}
 	}
 }
 
@@ -231,13 +329,8 @@ func (z *Reader) worker() {
 	var d decoder
 	var w lastPiece
 	for {
-		var j *job
-		select {
-		case j = <-z.work:
-			if j == nil {
-				return
-			}
-		case <-z.quit:
+		j, ok := z.work.pop(z.quit)
+		if !ok {
 			return
 		}
 		if !z.seqOnly.Load() && len(j.data) > 0 {
@@ -319,7 +412,9 @@ func (p bufPool[T]) get() []T {
 }
 
 func (p bufPool[T]) put(b []T) {
-	if cap(b) < p.size {
+	// A buffer grown far past the pool's size (a piece that compressed
+	// very well) is left to the collector rather than kept.
+	if cap(b) < p.size || cap(b) > 4*p.size {
 		return
 	}
 	select {

@@ -164,3 +164,21 @@ func mustStd(in []byte) io.Reader {
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// TestSegmentsShrinkWithRatio: on a stream that compresses 200 to 1 the
+// jobs get smaller, so that their output (and memory) stays near what a
+// buffer starts with, and the output is still exact.
+func TestSegmentsShrinkWithRatio(t *testing.T) {
+	data := bytes.Repeat([]byte(`{"billing_code":"96365","negotiated_rate":123.45},`), 200000)
+	comp := gz(t, data, 6)
+	z := NewReader(bytes.NewReader(comp), Options{Workers: 1, SegmentSize: 64 << 10})
+	got, err := io.ReadAll(z)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("err %v, equal %v", err, bytes.Equal(got, data))
+	}
+	ratio := float64(len(data)) / float64(len(comp))
+	if s := z.segmentSize(); s >= 64<<10 || s < minSegment {
+		t.Errorf("at a ratio of %.0f, segments of %d bytes; want under 64 KiB and at least %d", ratio, s, minSegment)
+	}
+	z.Close()
+}

@@ -25,12 +25,11 @@ type result struct {
 	o0, n      int
 }
 
-// lastPiece is what a worker knows of the last job it decoded: when that
-// is the job just before its next one and it ended with its output known
-// (not markers), the next job is decoded from where it ended, with its
-// window: exactly, as a sequential decoder would. With one worker that is
-// every job; with several, the jobs a worker takes are not consecutive and
-// it speculates.
+// lastPiece is where a job's output ended and the window there: what a
+// worker knows of the last job it decoded, or what the coordinator
+// publishes after taking a job. From it the next job is decoded exactly,
+// as a sequential decoder would. With one worker that is every job; with
+// several, the jobs a worker takes are not consecutive and it speculates.
 type lastPiece struct {
 	seq int64
 	ok  bool
@@ -41,12 +40,36 @@ type lastPiece struct {
 // speculate decodes job j from the first candidate block in its segment,
 // without the window before it, or exactly when w or j says where to start.
 func (z *Reader) speculate(j *job, d *decoder, w *lastPiece) result {
+	prev := j.prev
+	j.prev = nil // so that jobs do not hold a chain of their predecessors
+	if j.start < 0 && !(w.ok && w.seq == j.seq-1) && z.opt.Workers == 1 && prev != nil {
+		// One worker gains nothing by guessing: it waits for the
+		// coordinator to finish the job before (decoded in order, or
+		// with markers replaced) and goes on from there.
+		select {
+		case <-prev.taken:
+		case <-z.inOrderOnly:
+			return result{}
+		case <-z.quit:
+			return result{}
+		}
+		w.seq, w.ok = j.seq-1, prev.after.ok
+		if w.ok {
+			w.end = prev.after.end
+			w.win = append(w.win[:0], prev.after.win...)
+		}
+	}
 	var r result
 	switch {
 	case j.start >= 0:
 		// The first piece starts where the stream does: nothing unknown.
 		r = z.exact(j, d, j.start, nil)
-	case w.ok && w.seq == j.seq-1 && w.end >= j.off*8 && w.end < (j.off+int64(len(j.data)))*8:
+	case w.ok && w.seq == j.seq-1 && w.end >= (j.off+int64(len(j.data)))*8:
+		// The job before ran past all of this one's data, so past its
+		// territory too: nothing to do, and w holds for the next job.
+		w.seq = j.seq
+		return result{}
+	case w.ok && w.seq == j.seq-1 && w.end >= j.off*8:
 		r = z.exact(j, d, w.end, w.win)
 	default:
 		r = z.guess(j, d)
