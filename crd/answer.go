@@ -24,33 +24,17 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &
 // appendResponse appends r as JSON, as json.Marshal(r) writes it.
 func appendResponse(dst []byte, r *Response) ([]byte, error) {
 	dst = append(dst, `{"cards":`...)
+	var err error
 	if r.Cards == nil {
 		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, '[')
-		for i := range r.Cards {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			var err error
-			if dst, err = appendCard(dst, &r.Cards[i]); err != nil {
-				return nil, err
-			}
-		}
-		dst = append(dst, ']')
+	} else if dst, err = appendList(dst, r.Cards, appendCard); err != nil {
+		return nil, err
 	}
 	if len(r.SystemActions) > 0 {
-		dst = append(dst, `,"systemActions":[`...)
-		for i := range r.SystemActions {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			var err error
-			if dst, err = appendAction(dst, &r.SystemActions[i]); err != nil {
-				return nil, err
-			}
+		dst = append(dst, `,"systemActions":`...)
+		if dst, err = appendList(dst, r.SystemActions, appendAction); err != nil {
+			return nil, err
 		}
-		dst = append(dst, ']')
 	}
 	return append(dst, '}'), nil
 }
@@ -129,6 +113,21 @@ func appendAction(dst []byte, a *Action) ([]byte, error) {
 	return append(dst, '}'), nil
 }
 
+// appendList appends s as a JSON array, each element written by elem.
+func appendList[E any](dst []byte, s []E, elem func([]byte, *E) ([]byte, error)) ([]byte, error) {
+	dst = append(dst, '[')
+	for i := range s {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		var err error
+		if dst, err = elem(dst, &s[i]); err != nil {
+			return nil, err
+		}
+	}
+	return append(dst, ']'), nil
+}
+
 // appendMap appends m as encoding/json writes a map: keys sorted, null
 // for a nil map.
 func appendMap[V any](dst []byte, m map[string]V, value func([]byte, V) ([]byte, error)) ([]byte, error) {
@@ -161,17 +160,7 @@ func appendAny(dst []byte, v any) ([]byte, error) {
 		if v == nil {
 			return append(dst, "null"...), nil
 		}
-		dst = append(dst, '[')
-		for i, e := range v {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			var err error
-			if dst, err = appendAny(dst, e); err != nil {
-				return nil, err
-			}
-		}
-		return append(dst, ']'), nil
+		return appendList(dst, v, func(dst []byte, e *any) ([]byte, error) { return appendAny(dst, *e) })
 	case map[string]string:
 		return appendMap(dst, v, func(dst []byte, s string) ([]byte, error) { return appendString(dst, s), nil })
 	case map[string]any:

@@ -40,9 +40,9 @@ type lastPiece struct {
 // speculate decodes job j from the first candidate block in its segment,
 // without the window before it, or exactly when w or j says where to start.
 func (z *Reader) speculate(j *job, d *decoder, w *lastPiece) result {
-	prev := j.prev
-	j.prev = nil // so that jobs do not hold a chain of their predecessors
-	if j.start < 0 && !(w.ok && w.seq == j.seq-1) && z.opt.Workers == 1 && prev != nil {
+	prev := j.prev // set with one worker only
+	j.prev = nil   // so that jobs do not hold a chain of their predecessors
+	if prev != nil && j.start < 0 && !(w.ok && w.seq == j.seq-1) {
 		// One worker gains nothing by guessing: it waits for the
 		// coordinator to finish the job before (decoded in order, or
 		// with markers replaced) and goes on from there.
