@@ -3,6 +3,7 @@ package crd
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -228,5 +229,21 @@ func TestHookErrors(t *testing.T) {
 				t.Errorf("status %d body %s, want %d with an OperationOutcome containing %q", status, body, tt.status, tt.want)
 			}
 		})
+	}
+}
+
+// TestWarmedPrefetch: every resource type a service's prefetch asks for is
+// in the FHIR warm-up bundle that serve parses before it listens, so that
+// a fresh server's first calls do not wait on google/fhir's set-up for it.
+func TestWarmedPrefetch(t *testing.T) {
+	warmed := fhir.WarmedTypes()
+	for _, hook := range []string{HookOrderSign, HookOrderSelect, HookAppointmentBook} {
+		for key, tmpl := range prefetch(hook) {
+			rt, _, _ := strings.Cut(tmpl, "?")
+			rt, _, _ = strings.Cut(rt, "/")
+			if !slices.Contains(warmed, rt) {
+				t.Errorf("%s prefetch %s asks for %s, which the warm-up bundle lacks (it has %v)", hook, key, rt, warmed)
+			}
+		}
 	}
 }
