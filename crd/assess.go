@@ -72,7 +72,9 @@ func judge(lib *policy.Library, c *ketacover.Case, asOf ketacover.Date) ketacove
 	if err != nil {
 		return ketacover.Determination{Outcome: ketacover.OutcomeNoPolicy, Verdict: "The case could not be evaluated: " + err.Error(), AsOf: asOf}
 	}
-	return lib.Check(f, "")[0]
+	d := lib.Check(f, "")[0]
+	f.Release()
+	return d
 }
 
 // decide maps the determination to CRD's coverage assertion codes,

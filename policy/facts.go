@@ -93,7 +93,8 @@ func native(v any) any {
 // TestFactsMatchReflection checks that both give the same facts for every
 // field of the case, so a field added to the case and not here fails it.
 func NewFacts(c *ketacover.Case, asOf ketacover.Date) (*Facts, error) {
-	f := &Facts{Case: c, AsOf: asOf}
+	f := factsPool.Get().(*Facts)
+	f.Case, f.AsOf = c, asOf
 	f.act = activation{
 		patient:    f.patient(&c.Patient),
 		plan:       f.plan(&c.Plan),
@@ -103,6 +104,22 @@ func NewFacts(c *ketacover.Case, asOf ketacover.Date) (*Facts, error) {
 	}
 	f.derive()
 	return f, nil
+}
+
+// factsPool holds Facts given back by Release. A Facts is about 4 KB of
+// pointers, built for every evaluation: two per CDS Hooks call, a sixth of
+// the bytes such a call allocated.
+var factsPool = sync.Pool{New: func() any { return new(Facts) }}
+
+// Release gives f back, to be reused by a later NewFacts. Call it when
+// nothing will read f again: not f, not a value Lookup returned, not the
+// activation of an evaluation still running. What Check, Judge and the
+// explanations return holds no part of f (strings and fresh values only),
+// so a caller may release f as soon as they return. Not calling Release is
+// always safe.
+func (f *Facts) Release() {
+	*f = Facts{}
+	factsPool.Put(f)
 }
 
 // fieldInfo is a struct field's index and case-file name.

@@ -29,6 +29,7 @@ func (s *Server) check(c *ketacover.Case, payer string, asOf ketacover.Date) (ch
 		return checkResult{}, fmt.Errorf("build facts: %w", err)
 	}
 	ds := s.lib.Check(f, payer)
+	f.Release()
 	s.metrics.evaluated(ds)
 	return newCheckResult(c, payer, asOf, ds), nil
 }
