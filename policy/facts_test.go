@@ -16,6 +16,32 @@ import (
 	"github.com/ketacover/ketacover/casefile"
 )
 
+// exampleCases reads the example case files, returning their names and
+// cases in the same order.
+func exampleCases(t *testing.T) ([]string, []*ketacover.Case) {
+	t.Helper()
+	files, err := filepath.Glob("../examples/cases/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 2 {
+		t.Fatal("want the example cases in ../examples/cases")
+	}
+	var cases []*ketacover.Case
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := casefile.Parse(name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, c)
+	}
+	return files, cases
+}
+
 // reflectFacts builds the facts of c the way NewFacts once did for the
 // whole case: by walking every field with reflection (Facts.value), then
 // deriving the values for the date of service on the maps. It is the
@@ -137,25 +163,9 @@ func checkFacts(t *testing.T, c *ketacover.Case, asOf ketacover.Date) {
 // random, so that a field added to the case and not to NewFacts fails.
 func TestFactsMatchReflection(t *testing.T) {
 	asOf := ketacover.MustDate("2026-11-27")
-	files, err := filepath.Glob("../examples/cases/*.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatal("no example cases in ../examples/cases")
-	}
-	for _, name := range files {
-		t.Run(filepath.Base(name), func(t *testing.T) {
-			data, err := os.ReadFile(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c, err := casefile.Parse(name, data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkFacts(t, c, asOf)
-		})
+	files, cases := exampleCases(t)
+	for i, name := range files {
+		t.Run(filepath.Base(name), func(t *testing.T) { checkFacts(t, cases[i], asOf) })
 	}
 	t.Run("empty", func(t *testing.T) { checkFacts(t, &ketacover.Case{}, asOf) })
 	for seed := range uint64(300) {

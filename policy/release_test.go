@@ -2,12 +2,9 @@ package policy
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/ketacover/ketacover"
-	"github.com/ketacover/ketacover/casefile"
 	"github.com/ketacover/ketacover/policies"
 )
 
@@ -23,22 +20,7 @@ func TestReleaseKeepsDeterminations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, _ := filepath.Glob("../examples/cases/*.yaml")
-	if len(files) < 2 {
-		t.Fatal("want the example cases in ../examples/cases")
-	}
-	var cases []*ketacover.Case
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := casefile.Parse(name, b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cases = append(cases, c)
-	}
+	files, cases := exampleCases(t)
 	asOf := ketacover.MustDate("2026-11-27")
 	reused := 0
 	for i, c := range cases {
