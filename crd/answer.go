@@ -105,9 +105,13 @@ func appendAction(dst []byte, a *Action) ([]byte, error) {
 	dst = appendString(dst, a.Description)
 	if len(a.Resource) > 0 {
 		dst = append(dst, `,"resource":`...)
-		var err error
-		if dst, err = appendRaw(dst, a.Resource); err != nil {
-			return nil, err
+		if a.valid {
+			dst = appendValid(dst, a.Resource)
+		} else {
+			var err error
+			if dst, err = appendRaw(dst, a.Resource); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return append(dst, '}'), nil
@@ -188,7 +192,12 @@ func appendRaw(dst, raw []byte) ([]byte, error) {
 		}
 		return append(dst, b...), nil
 	}
-	raw = raw[i:end]
+	return appendValid(dst, raw[i:end]), nil
+}
+
+// appendValid is appendRaw for raw known to be one valid JSON value with
+// no whitespace around it: it compacts and escapes without checking.
+func appendValid(dst, raw []byte) []byte {
 	start := 0
 	inString := false
 	for j := 0; j < len(raw); j++ {
@@ -217,7 +226,7 @@ func appendRaw(dst, raw []byte) ([]byte, error) {
 			start = j + 1
 		}
 	}
-	return append(dst, raw[start:]...), nil
+	return append(dst, raw[start:]...)
 }
 
 // rawSpecial marks the bytes appendRaw looks at.

@@ -156,7 +156,7 @@ func systemAction(order json.RawMessage, ext []byte) (Action, error) {
 			return Action{}, err
 		}
 	}
-	return Action{Type: "update", Description: "Add coverage information", Resource: out}, nil
+	return Action{Type: "update", Description: "Add coverage information", Resource: out, valid: true}, nil
 }
 
 // replaceExtension is spliceExtension for any order, through a map.

@@ -25,12 +25,17 @@ var spliceSeeds = []string{
 }
 
 // checkSplice fails when spliceExtension accepts an order but its result
-// differs, as JSON, from the map-based edit.
+// is not one valid JSON object or differs, as JSON, from the map-based
+// edit.
 func checkSplice(t *testing.T, order []byte) {
 	ext := []byte(`{"url":"` + extCoverageInformation + `","extension":[{"url":"covered","valueCode":"covered"}]}`)
 	fast, ok := spliceExtension(order, ext)
 	if !ok {
 		return
+	}
+	// The answer's writer copies it unchecked (Action.valid).
+	if !json.Valid(fast) || fast[0] != '{' || fast[len(fast)-1] != '}' {
+		t.Fatalf("splice of %q gave %q, not one JSON object without whitespace around it", order, fast)
 	}
 	slow, err := replaceExtension(order, ext)
 	if err != nil {

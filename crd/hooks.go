@@ -273,6 +273,11 @@ type Action struct {
 	Type        string          `json:"type"`
 	Description string          `json:"description"`
 	Resource    json.RawMessage `json:"resource,omitempty"`
+
+	// valid is set when Resource is known to be one valid JSON value with
+	// no whitespace around it (systemAction made it from a checked order),
+	// so that the answer's writer need not check it again.
+	valid bool
 }
 
 // Service is one entry of the discovery document.
