@@ -5,7 +5,9 @@
 # repository root:  bash web/testdata/wrk/run.sh [SECONDS]
 # The CDS Hooks target needs ../shared (its request is made from the Da
 # Vinci sample there) and is left out without it. ONLY=PATTERN runs only
-# the targets whose name contains PATTERN (e.g. ONLY=check).
+# the targets whose name contains PATTERN (e.g. ONLY=check). The second
+# CDS Hooks target sends each call for a different patient (see
+# crd-new-patient.lua), so no resource is one the server has seen.
 set -euo pipefail
 secs=${1:-15}
 port=18089
@@ -46,5 +48,6 @@ run "GET /policies/{id}" "http://127.0.0.1:$port/policies/premera-5-01-609"
 run "GET /compare" "http://127.0.0.1:$port/compare?therapy=esketamine&indication=trd"
 if [ -s "$CRD_BODY" ]; then
 	run "POST order-sign (CDS Hooks)" -s web/testdata/wrk/crd.lua "http://127.0.0.1:$port/cds-services/ketacover-order-sign"
+	run "POST order-sign, new patient" -s web/testdata/wrk/crd-new-patient.lua "http://127.0.0.1:$port/cds-services/ketacover-order-sign"
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
