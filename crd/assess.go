@@ -72,6 +72,7 @@ func judge(lib *policy.Library, c *ketacover.Case, asOf ketacover.Date) ketacove
 	if err != nil {
 		return ketacover.Determination{Outcome: ketacover.OutcomeNoPolicy, Verdict: "The case could not be evaluated: " + err.Error(), AsOf: asOf}
 	}
+	f.NoReasons = true // cards and the DTR questionnaire show none
 	d := lib.Check(f, "")[0]
 	f.Release()
 	return d

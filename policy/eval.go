@@ -323,7 +323,10 @@ func (p *Compiled) evalTree(n *ketacover.Node, f *Facts, depth int, d *ketacover
 // eval runs one criterion's program on the facts.
 func (lf *leaf) eval(f *Facts) (ketacover.Result, []string, string) {
 	out, _, err := lf.prg.Eval(&f.act)
-	reason := lf.explain(f)
+	var reason string
+	if !f.NoReasons {
+		reason = lf.explain(f)
+	}
 	if err != nil {
 		return ketacover.Unknown, nil, "could not evaluate: " + err.Error()
 	}

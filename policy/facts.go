@@ -27,7 +27,13 @@ var variables = []string{"patient", "plan", "therapy", "history", "prescriber"}
 type Facts struct {
 	Case *ketacover.Case
 	AsOf ketacover.Date
-	act  activation
+	// NoReasons leaves each criterion's Reason (the line saying which
+	// facts it read and what they were) out of what Check returns, for
+	// callers that show none: the CDS Hooks answer uses the results,
+	// questions and evidence only, and the reasons were a fiftieth of a
+	// call.
+	NoReasons bool
+	act       activation
 
 	// The records and their values, allocated with the Facts.
 	recs [nRecords]record

@@ -50,3 +50,43 @@ func TestReleaseKeepsDeterminations(t *testing.T) {
 	}
 	t.Logf("%d cases, facts reused %d times", len(cases), reused)
 }
+
+// TestNoReasons: with NoReasons set, Check returns the same determinations
+// with every criterion's Reason left empty, and nothing else changed.
+func TestNoReasons(t *testing.T) {
+	lib, err := Load(policies.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, cases := exampleCases(t)
+	asOf := ketacover.MustDate("2026-11-27")
+	reasons := 0
+	for i, c := range cases {
+		f, err := NewFacts(c, asOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := lib.Check(f, "")
+		g, err := NewFacts(c, asOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.NoReasons = true
+		got := lib.Check(g, "")
+		for j := range want {
+			for k := range want[j].Criteria {
+				if want[j].Criteria[k].Reason != "" {
+					reasons++
+				}
+				want[j].Criteria[k].Reason = ""
+			}
+		}
+		w, _ := json.Marshal(want)
+		if g, _ := json.Marshal(got); string(g) != string(w) {
+			t.Errorf("%s: with NoReasons\n%s\nwant (reasons blanked)\n%s", files[i], g, w)
+		}
+	}
+	if reasons == 0 {
+		t.Error("no criterion had a reason to leave out, so the test showed nothing")
+	}
+}
