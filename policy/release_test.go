@@ -8,6 +8,26 @@ import (
 	"github.com/ketacover/ketacover/policies"
 )
 
+// bundled loads the bundled library, or fails the test.
+func bundled(t *testing.T) *Library {
+	t.Helper()
+	lib, err := Load(policies.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lib
+}
+
+// mustFacts builds the facts of c on asOf, or fails the test.
+func mustFacts(t *testing.T, c *ketacover.Case, asOf ketacover.Date) *Facts {
+	t.Helper()
+	f, err := NewFacts(c, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 // TestReleaseKeepsDeterminations: what Check returns holds no part of the
 // Facts it judged, so releasing them and building the next case's facts
 // in the same memory changes nothing of it. Each example case is judged,
@@ -16,26 +36,17 @@ import (
 // test counts), and then the first determinations are compared with what
 // was written down.
 func TestReleaseKeepsDeterminations(t *testing.T) {
-	lib, err := Load(policies.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
+	lib := bundled(t)
 	files, cases := exampleCases(t)
 	asOf := ketacover.MustDate("2026-11-27")
 	reused := 0
 	for i, c := range cases {
-		f, err := NewFacts(c, asOf)
-		if err != nil {
-			t.Fatal(err)
-		}
+		f := mustFacts(t, c, asOf)
 		ds := lib.Check(f, "")
 		before, _ := json.Marshal(ds)
 		f.Release()
 		next := cases[(i+1)%len(cases)]
-		g, err := NewFacts(next, asOf)
-		if err != nil {
-			t.Fatal(err)
-		}
+		g := mustFacts(t, next, asOf)
 		if g == f {
 			reused++
 		}
@@ -54,23 +65,13 @@ func TestReleaseKeepsDeterminations(t *testing.T) {
 // TestNoReasons: with NoReasons set, Check returns the same determinations
 // with every criterion's Reason left empty, and nothing else changed.
 func TestNoReasons(t *testing.T) {
-	lib, err := Load(policies.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
+	lib := bundled(t)
 	files, cases := exampleCases(t)
 	asOf := ketacover.MustDate("2026-11-27")
 	reasons := 0
 	for i, c := range cases {
-		f, err := NewFacts(c, asOf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := lib.Check(f, "")
-		g, err := NewFacts(c, asOf)
-		if err != nil {
-			t.Fatal(err)
-		}
+		want := lib.Check(mustFacts(t, c, asOf), "")
+		g := mustFacts(t, c, asOf)
 		g.NoReasons = true
 		got := lib.Check(g, "")
 		for j := range want {
