@@ -1,7 +1,10 @@
 package policy
 
 import (
+	"sync"
 	"testing"
+
+	"cel.dev/cel-go/common/types"
 )
 
 func trial(kv ...any) item {
@@ -118,6 +121,43 @@ func TestOptionErrorsAreStable(t *testing.T) {
 		}
 		if _, err := parseTherapyOptions(m); err == nil || err.Error() != `unknown option "alpha"` {
 			t.Fatalf("therapy options: %v, want unknown option \"alpha\"", err)
+		}
+	}
+}
+
+// TestTrailOf: a path's trail reads back as the path, equals a freshly
+// parsed one, is made once and then shared, and concurrent evaluations
+// that merge unknowns over shared trails leave them unchanged.
+func TestTrailOf(t *testing.T) {
+	paths := []string{"patient.age", "history.trials[1].weeks", "history.trials[12].class", "therapy.drug", "history.scores[0].value"}
+	for _, p := range paths {
+		got := trailOf(p)
+		if trailPath(got) != p {
+			t.Errorf("trailOf(%q) reads back as %q", p, trailPath(got))
+		}
+		if !got.Equal(makeTrail(p)) {
+			t.Errorf("trailOf(%q) = %v, want %v", p, got, makeTrail(p))
+		}
+		if again := trailOf(p); again != got {
+			t.Errorf("trailOf(%q) made a second trail", p)
+		}
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 200 {
+				u := unknown(paths).(*types.Unknown)
+				u = types.MergeUnknowns(u, unknown(paths[:2]).(*types.Unknown))
+				_ = u.String()
+			}
+		}()
+	}
+	wg.Wait()
+	for _, p := range paths {
+		if got := trailPath(trailOf(p)); got != p {
+			t.Errorf("after concurrent merges, the trail of %q reads %q", p, got)
 		}
 	}
 }
