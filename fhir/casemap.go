@@ -153,12 +153,12 @@ type Record struct {
 // fill) is skipped. Resources ketacover does not read are checked and
 // ignored.
 func (r *Record) Add(raw json.RawMessage) error {
-	sum := sha256.Sum256(raw)
-	if f := filedGet(sum); f != nil {
+	h := filedHash(raw)
+	if f := filedGet(h, raw); f != nil {
 		r.merge(f)
 		return nil
 	}
-	if err := checkSum(raw, sum); err != nil {
+	if err := checkSum(raw, sha256.Sum256(raw)); err != nil {
 		return err
 	}
 	f := &Record{}
@@ -166,7 +166,7 @@ func (r *Record) Add(raw json.RawMessage) error {
 		return err
 	}
 	if len(raw) <= filedMaxBytes {
-		filedPut(sum, f)
+		filedPut(h, raw, f)
 	}
 	r.merge(f)
 	return nil
