@@ -1,7 +1,6 @@
 package fhir
 
 import (
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -153,12 +152,18 @@ type Record struct {
 // fill) is skipped. Resources ketacover does not read are checked and
 // ignored.
 func (r *Record) Add(raw json.RawMessage) error {
-	h := filedHash(raw)
-	if f := filedGet(h, raw); f != nil {
+	h := filed.hash(raw)
+	if f, ok := filed.get(h, raw); ok {
 		r.merge(f)
 		return nil
 	}
-	if err := checkSum(raw, sha256.Sum256(raw)); err != nil {
+	// What filed keeps was checked, so a resource it will keep is not
+	// also kept by Check's cache.
+	if len(raw) > filedMaxBytes {
+		if err := Check(raw); err != nil {
+			return err
+		}
+	} else if _, err := Parse(raw); err != nil {
 		return err
 	}
 	f := &Record{}
@@ -166,7 +171,7 @@ func (r *Record) Add(raw json.RawMessage) error {
 		return err
 	}
 	if len(raw) <= filedMaxBytes {
-		filedPut(h, raw, f)
+		filed.put(h, raw, f)
 	}
 	r.merge(f)
 	return nil

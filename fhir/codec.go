@@ -6,12 +6,9 @@ package fhir
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"hash/maphash"
 	"strings"
-	"sync"
 
 	"github.com/google/fhir/go/fhirversion"
 	"github.com/google/fhir/go/jsonformat"
@@ -204,62 +201,38 @@ func preview(b []byte) string {
 	return fmt.Sprintf("%q", b)
 }
 
-// checked remembers the SHA-256 of resources that passed Check, so that
-// the same bytes are not validated twice: EHRs send the same Patient and
-// Coverage on every hook call of a visit, and validation is most of the
-// cost of a call. Validation is a pure function of the bytes, so a hit is
-// exactly as good as a check.
-var checked = struct {
-	sync.Mutex
-	m map[[32]byte]struct{}
-}{m: map[[32]byte]struct{}{}}
+// checked remembers the resources that passed Check, so that the same
+// bytes are not validated twice: EHRs send the same Patient and Coverage
+// on every hook call of a visit, and validation is most of the cost of a
+// call. Validation is a pure function of the bytes, and a hit is for
+// exactly the bytes checked (exactCache), so a hit is as good as a check.
+var checked = newExactCache[struct{}](checkCacheSize, checkCacheBytes)
 
-// checkCacheSize bounds the remembered hashes (32 bytes each).
-const checkCacheSize = 1 << 14
+const (
+	// checkCacheSize and checkCacheBytes bound the remembered resources.
+	checkCacheSize  = 1 << 14
+	checkCacheBytes = 32 << 20
+)
 
 // Check is Parse without the result: it reports whether raw is one valid
 // FHIR R4 resource, remembering resources that passed.
 func Check(raw []byte) error {
-	return checkSum(raw, sha256.Sum256(raw))
-}
-
-// checkSum is Check for raw whose SHA-256 is sum.
-func checkSum(raw []byte, sum [32]byte) error {
-	checked.Lock()
-	_, ok := checked.m[sum]
-	checked.Unlock()
-	if ok {
+	h := checked.hash(raw)
+	if _, ok := checked.get(h, raw); ok {
 		return nil
 	}
 	if _, err := Parse(raw); err != nil {
 		return err
 	}
-	checked.Lock()
-	if len(checked.m) >= checkCacheSize {
-		// Forget an arbitrary half; map iteration order is random.
-		n := 0
-		for k := range checked.m {
-			delete(checked.m, k)
-			if n++; n >= checkCacheSize/2 {
-				break
-			}
-		}
-	}
-	checked.m[sum] = struct{}{}
-	checked.Unlock()
+	checked.put(h, raw, struct{}{})
 	return nil
 }
 
 // ForgetChecked empties Check's memory, and Record.Add's, for benchmarks
 // that measure the cost of validating and reading every resource.
 func ForgetChecked() {
-	checked.Lock()
-	clear(checked.m)
-	checked.Unlock()
-	filed.Lock()
-	clear(filed.m)
-	filed.bytes = 0
-	filed.Unlock()
+	checked.clear()
+	filed.clear()
 }
 
 // filed remembers what Record.Add read from resources that passed Check:
@@ -268,22 +241,7 @@ func ForgetChecked() {
 // function of its bytes), one step further, since decoding the views was
 // the largest cost of a call once validation was remembered. Entries are
 // shared between records and never changed.
-//
-// An entry keeps a copy of the bytes it was read from, found by a seeded
-// maphash of them and confirmed by comparing them, so that a hit is exact:
-// hashing a call's prefetch with SHA-256 to look it up was 3% of a CDS
-// Hooks call, against a tenth of that for maphash and the comparison.
-var filed = struct {
-	sync.Mutex
-	seed  maphash.Seed
-	m     map[uint64]filedEntry
-	bytes int // the sum of the entries' len(raw)
-}{seed: maphash.MakeSeed(), m: map[uint64]filedEntry{}}
-
-type filedEntry struct {
-	raw []byte
-	rec *Record
-}
+var filed = newExactCache[*Record](filedCacheSize, filedCacheBytes)
 
 const (
 	// filedCacheSize bounds the remembered records; each holds the few
@@ -295,44 +253,3 @@ const (
 	filedMaxBytes   = 256 << 10
 	filedCacheBytes = 32 << 20
 )
-
-// filedHash is the key of raw in filed.
-func filedHash(raw []byte) uint64 { return maphash.Bytes(filed.seed, raw) }
-
-// filedGet returns what was read from exactly raw, whose filedHash is h,
-// or nil.
-func filedGet(h uint64, raw []byte) *Record {
-	filed.Lock()
-	e, ok := filed.m[h]
-	filed.Unlock()
-	if !ok || !bytes.Equal(e.raw, raw) {
-		return nil
-	}
-	return e.rec
-}
-
-// filedPut remembers r as read from raw (which it copies), whose filedHash
-// is h, in place of any entry under h.
-func filedPut(h uint64, raw []byte, r *Record) {
-	e := filedEntry{raw: bytes.Clone(raw), rec: r}
-	filed.Lock()
-	defer filed.Unlock()
-	if old, ok := filed.m[h]; ok {
-		filed.bytes -= len(old.raw)
-		delete(filed.m, h)
-	}
-	if len(filed.m) >= filedCacheSize || filed.bytes+len(raw) > filedCacheBytes {
-		// Forget an arbitrary half; map iteration order is random.
-		n := len(filed.m) / 2
-		for k, old := range filed.m {
-			if n <= 0 && filed.bytes+len(raw) <= filedCacheBytes {
-				break
-			}
-			filed.bytes -= len(old.raw)
-			delete(filed.m, k)
-			n--
-		}
-	}
-	filed.m[h] = e
-	filed.bytes += len(raw)
-}

@@ -14,13 +14,7 @@ func TestWarm(t *testing.T) {
 	if err := Warm(); err != nil {
 		t.Fatal(err)
 	}
-	checked.Lock()
-	nc := len(checked.m)
-	checked.Unlock()
-	filed.Lock()
-	nf := len(filed.m)
-	filed.Unlock()
-	if nc != 0 || nf != 0 {
+	if nc, nf := checked.len(), filed.len(); nc != 0 || nf != 0 {
 		t.Errorf("after Warm: %d checked and %d filed entries, want none", nc, nf)
 	}
 	got := WarmedTypes()
