@@ -141,9 +141,9 @@ func TestAnswerWriter(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			bases := &caseBases{rec: rec}
 			for _, o := range orders {
-				rec.Order = o.order
-				a := tc.s.assess(rec, cov, o.order, req.HookInstance, false)
+				a := tc.s.assess(bases, cov, o.order, req.HookInstance, false)
 				checkExtension(t, a, cov.ref)
 				seen[a.covered] = true
 				seen["questionnaire"] = seen["questionnaire"] || a.form != nil

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ketacover/ketacover"
@@ -37,13 +38,31 @@ type assessment struct {
 	infoNeeded []string // performer | location | timeframe | contract-window | detail-code | OTH
 }
 
-// assess judges one order for the patient in rec.
-func (s *Server) assess(rec *fhir.Record, cov *coverageInfo, o *fhir.Order, hookInstance string, secondary bool) *assessment {
+// caseBases reads a record's case without its order once for each date
+// of service of a call's orders (most often one date for all of them).
+type caseBases struct {
+	rec   *fhir.Record
+	dates []ketacover.Date
+	bases []*fhir.CaseBase
+}
+
+func (cb *caseBases) at(asOf ketacover.Date) *fhir.CaseBase {
+	if i := slices.Index(cb.dates, asOf); i >= 0 {
+		return cb.bases[i]
+	}
+	b := cb.rec.Base(asOf)
+	cb.dates = append(cb.dates, asOf)
+	cb.bases = append(cb.bases, b)
+	return b
+}
+
+// assess judges one order for the patient whose record bases reads.
+func (s *Server) assess(bases *caseBases, cov *coverageInfo, o *fhir.Order, hookInstance string, secondary bool) *assessment {
 	asOf := ketacover.DateOf(s.cfg.Now())
 	if o.Start != nil {
 		asOf = *o.Start
 	}
-	c, _ := rec.Case(asOf)
+	c, _ := bases.at(asOf).For(o)
 	if cov.payer != "" {
 		c.Plan.Payer = cov.payer
 	}

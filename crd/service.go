@@ -358,9 +358,9 @@ func (s *Server) Answer(ctx context.Context, req *HookRequest) (*Response, error
 	}
 	conf := configuration(req)
 	secondary := req.Hook == HookOrderSelect
+	bases := &caseBases{rec: rec}
 	for _, o := range orders {
-		rec.Order = o.order
-		a := s.assess(rec, cov, o.order, req.HookInstance, secondary)
+		a := s.assess(bases, cov, o.order, req.HookInstance, secondary)
 		if conf.coverageInfo {
 			// The extension is copied into the action: its buffer goes back.
 			bp := bufPool.Get().(*[]byte)

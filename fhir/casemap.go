@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -261,12 +262,27 @@ func (r *Record) ActiveCoverages() []Coverage {
 	return out
 }
 
-// Case builds the case the record describes, for a date of service asOf.
-// Facts the record does not hold stay unknown (nil or empty), never false:
-// the policy evaluation then asks for them. The notes say what was read
-// and what could not be.
+// Case builds the case the record describes, for its order and a date of
+// service asOf. Facts the record does not hold stay unknown (nil or
+// empty), never false: the policy evaluation then asks for them. The notes
+// say what was read and what could not be.
 func (r *Record) Case(asOf ketacover.Date) (*ketacover.Case, []string) {
-	c := &ketacover.Case{}
+	return r.Base(asOf).For(r.Order)
+}
+
+// CaseBase is the case a record describes without its order: the patient,
+// plan, prescriber, diagnoses, medication trials and scores on a date of
+// service. A hook call with two orders reads them once (they were a
+// twentieth of the call, read twice).
+type CaseBase struct {
+	c     ketacover.Case
+	notes []string
+}
+
+// Base reads the record, but for its order, for a date of service asOf.
+func (r *Record) Base(asOf ketacover.Date) *CaseBase {
+	b := &CaseBase{}
+	c := &b.c
 	var notes []string
 	note := func(format string, args ...any) { notes = append(notes, fmt.Sprintf(format, args...)) }
 	if p := r.Patient; p != nil {
@@ -316,25 +332,6 @@ func (r *Record) Case(asOf ketacover.Date) (*ketacover.Case, []string) {
 		}
 		addDx(cond.Code)
 	}
-	if o := r.Order; o != nil {
-		c.Therapy.Drug = o.Therapy
-		c.Therapy.DoseMg = o.DoseMg
-		c.Therapy.StartDate = o.Start
-		for _, rc := range o.Reasons {
-			addDx(rc)
-		}
-	}
-	c.Therapy.Indication = ketacover.IndicationTRD
-	if seen[icdSuicidalIdeation] {
-		// Suicidal ideation recorded as an active condition or as the
-		// order's reason: the request is for MDD with acute suicidal
-		// ideation (Spravato's second indication).
-		t := true
-		c.History.Suicidality.Ideation = &t
-		if c.Therapy.Drug == ketacover.TherapyEsketamine {
-			c.Therapy.Indication = ketacover.IndicationMDSI
-		}
-	}
 	// Medication history: antidepressant and augmentation trials.
 	for _, m := range r.Medications {
 		tr, ok := trialOf(m, asOf)
@@ -364,7 +361,48 @@ func (r *Record) Case(asOf ketacover.Date) (*ketacover.Case, []string) {
 	}
 	sort.SliceStable(c.History.Scores, func(i, j int) bool { return c.History.Scores[i].Date.Before(c.History.Scores[j].Date) })
 	c.Normalize()
-	return c, notes
+	b.notes = notes
+	return b
+}
+
+// For returns the case for order o (nil: none) on b. The case shares b's
+// lists, but for its diagnoses, which the order's reasons extend: treat
+// the rest as read-only, as Record's values are.
+func (b *CaseBase) For(o *Order) (*ketacover.Case, []string) {
+	c := b.c
+	c.History.Diagnoses = slices.Clip(c.History.Diagnoses) // appends copy
+	seen := make(map[string]bool, len(c.History.Diagnoses))
+	for _, d := range c.History.Diagnoses {
+		seen[d.Code] = true
+	}
+	addDx := func(cc CodeableConcept) {
+		for _, cd := range cc.Coding {
+			if cd.System == SystemICD10CM && cd.Code != "" && !seen[cd.Code] {
+				seen[cd.Code] = true
+				c.History.Diagnoses = append(c.History.Diagnoses, ketacover.Diagnosis{Code: cd.Code, Description: cd.Display})
+			}
+		}
+	}
+	if o != nil {
+		c.Therapy.Drug = o.Therapy
+		c.Therapy.DoseMg = o.DoseMg
+		c.Therapy.StartDate = o.Start
+		for _, rc := range o.Reasons {
+			addDx(rc)
+		}
+	}
+	c.Therapy.Indication = ketacover.IndicationTRD
+	if seen[icdSuicidalIdeation] {
+		// Suicidal ideation recorded as an active condition or as the
+		// order's reason: the request is for MDD with acute suicidal
+		// ideation (Spravato's second indication).
+		t := true
+		c.History.Suicidality.Ideation = &t
+		if c.Therapy.Drug == ketacover.TherapyEsketamine {
+			c.Therapy.Indication = ketacover.IndicationMDSI
+		}
+	}
+	return &c, slices.Clip(b.notes)
 }
 
 // plan fills the plan from a Coverage: the payer's name (the payor's
