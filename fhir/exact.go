@@ -11,8 +11,8 @@ import (
 // hit is exact: it holds its own copy of the bytes. It is bounded by
 // entries and by the bytes it holds; when full it forgets an arbitrary
 // half (map iteration order is random). Hashing each resource with
-// SHA-256 to look it up was 3% of a CDS Hooks call, against a tenth of
-// that for maphash and the comparison.
+// SHA-256 to look it up was 3% of a CDS Hooks call; maphash and the
+// comparison take a fifth as long (1.9 against 10 us for 16 KB).
 type exactCache[V any] struct {
 	mu       sync.Mutex
 	seed     maphash.Seed

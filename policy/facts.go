@@ -113,7 +113,7 @@ func NewFacts(c *ketacover.Case, asOf ketacover.Date) (*Facts, error) {
 }
 
 // factsPool holds Facts given back by Release. A Facts is about 4 KB of
-// pointers, built for every evaluation: two per CDS Hooks call, a sixth of
+// pointers, built for every evaluation: two per CDS Hooks call, an eighth of
 // the bytes such a call allocated.
 var factsPool = sync.Pool{New: func() any { return new(Facts) }}
 
