@@ -158,20 +158,21 @@ func (r *Record) Add(raw json.RawMessage) error {
 		r.merge(f)
 		return nil
 	}
-	// What filed keeps was checked, so a resource it will keep is not
-	// also kept by Check's cache.
-	if len(raw) > filedMaxBytes {
-		if err := Check(raw); err != nil {
-			return err
-		}
-	} else if _, err := Parse(raw); err != nil {
+	// What filed keeps was checked, so a resource it will keep is parsed
+	// without also being kept by Check's cache.
+	keep := len(raw) <= filedMaxBytes
+	check := Check
+	if keep {
+		check = func(raw []byte) error { _, err := Parse(raw); return err }
+	}
+	if err := check(raw); err != nil {
 		return err
 	}
 	f := &Record{}
 	if err := f.add(raw); err != nil {
 		return err
 	}
-	if len(raw) <= filedMaxBytes {
+	if keep {
 		filed.put(h, raw, f)
 	}
 	r.merge(f)

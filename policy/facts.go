@@ -420,17 +420,13 @@ func (f *Facts) lookup(path string) (any, bool) {
 	return native(cur), true
 }
 
-var unknownCache sync.Map // path -> *types.Unknown
-
-// unknownOf returns the CEL unknown for a fact path. Unknowns are only
+// unknowns holds the CEL unknown of each fact path met. Unknowns are only
 // read (merging makes new ones), so one per path serves every evaluation.
+var unknowns = memo[string, *types.Unknown]{max: 1 << 14}
+
+// unknownOf returns the CEL unknown for a fact path.
 func unknownOf(path string) *types.Unknown {
-	if u, ok := unknownCache.Load(path); ok {
-		return u.(*types.Unknown)
-	}
-	u := unknown([]string{path}).(*types.Unknown)
-	unknownCache.Store(path, u)
-	return u
+	return unknowns.get(path, func(p string) *types.Unknown { return unknown([]string{p}).(*types.Unknown) })
 }
 
 func ageOn(birth, on ketacover.Date) int {

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
@@ -467,33 +466,14 @@ func unknown(paths []string) ref.Val {
 	return u
 }
 
-// trails holds the attribute trail of each fact path met, up to
-// maxTrails of them: a trail is only read once made (an Unknown holds it
-// by pointer, and merging copies the pointer), and parsing the path anew
-// was three fifths of the cost of the unknowns a criterion on trials
-// returns.
-var (
-	trails    sync.Map // path -> *types.AttributeTrail
-	numTrails atomic.Int32
-)
-
-// maxTrails bounds the kept trails: the paths of a case's lists grow with
-// its longest list.
-const maxTrails = 1 << 14
+// trails holds the attribute trail of each fact path met: a trail is only
+// read once made (an Unknown holds it by pointer, and merging copies the
+// pointer), and parsing the path anew was three fifths of the cost of the
+// unknowns a criterion on trials returns.
+var trails = memo[string, *types.AttributeTrail]{max: 1 << 14}
 
 // trailOf turns "history.trials[1].weeks" into an attribute trail.
-func trailOf(path string) *types.AttributeTrail {
-	if t, ok := trails.Load(path); ok {
-		return t.(*types.AttributeTrail)
-	}
-	t := makeTrail(path)
-	if numTrails.Load() < maxTrails {
-		if _, loaded := trails.LoadOrStore(path, t); !loaded {
-			numTrails.Add(1)
-		}
-	}
-	return t
-}
+func trailOf(path string) *types.AttributeTrail { return trails.get(path, makeTrail) }
 
 // makeTrail parses path into a new attribute trail.
 func makeTrail(path string) *types.AttributeTrail {

@@ -75,9 +75,11 @@ Under load, self-checks and CDS Hooks calls are judged a few at a time in
 the order they arrive (one place per CPU), the Go scheduler gets one
 thread more than the CPUs so the network is read meanwhile, and garbage is
 collected at GOGC=200; GOMAXPROCS or GOGC in the environment override
-these. Before it listens, serve touches 128 MB of memory for its heap, so
-that the first calls under load do not wait on page faults. Request log lines go to stderr in batches, at least every tenth of a
-second and all of them when serve stops. Figures: BENCHMARKS.md.`
+these. Before it listens, serve touches 128 MB of memory for its heap and
+sets up its FHIR parser on a made-up bundle, so that the first calls under
+load wait neither on page faults nor on that set-up. Request log lines go
+to stderr in batches, at least every tenth of a second and all of them
+when serve stops. Figures: BENCHMARKS.md.`
 
 // serveConfig is the configuration of "ketacover serve".
 type serveConfig struct {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"io"
 	"math/rand/v2"
-	"os"
-	"runtime/pprof"
 	"testing"
 	"time"
 )
@@ -45,23 +43,16 @@ func TestReaderMutated(t *testing.T) {
 			}
 		}
 		workers, seg := 1+r.IntN(4), 16+r.IntN(4096)
-		done := make(chan struct{})
-		go func() {
-			want, werr := io.ReadAll(mustStd(in))
-			got, gerr := readAll(NewReader(bytes.NewReader(in), Options{Workers: workers, SegmentSize: seg, MaxPieceOutput: 1 << 20}))
-			if (werr != nil) != (gerr != nil) || werr == nil && !bytes.Equal(got, want) {
-				t.Errorf("case %d (workers %d, segment %d): klauspost %v, here %v", i, workers, seg, werr, gerr)
-			}
-			close(done)
-		}()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			pprof.Lookup("goroutine").WriteTo(os.Stderr, 2)
+		var want, got []byte
+		var werr, gerr error
+		if !finishes(10*time.Second, func() {
+			want, werr = io.ReadAll(mustStd(in))
+			got, gerr = readAll(NewReader(bytes.NewReader(in), Options{Workers: workers, SegmentSize: seg, MaxPieceOutput: 1 << 20}))
+		}) {
 			t.Fatalf("case %d w %d seg %d: hangs", i, workers, seg)
 		}
-		if t.Failed() {
-			return
+		if (werr != nil) != (gerr != nil) || werr == nil && !bytes.Equal(got, want) {
+			t.Fatalf("case %d (workers %d, segment %d): klauspost %v, here %v", i, workers, seg, werr, gerr)
 		}
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	stdgzip "compress/gzip"
 	"math/rand/v2"
-	"os"
-	"runtime/pprof"
 	"testing"
 	"time"
 )
@@ -42,19 +40,15 @@ func TestReaderRandomized(t *testing.T) {
 			data = data[k:]
 		}
 		w.Close()
-		done := make(chan bool, 1)
-		go func() {
-			got, err := readAll(NewReader(bytes.NewReader(buf.Bytes()), Options{Workers: workers, SegmentSize: 16 + seg%2048}))
-			done <- err == nil && bytes.Equal(got, data0)
-		}()
-		select {
-		case ok := <-done:
-			if !ok {
-				t.Fatalf("lv %d seg %d len %d: wrong", lv, seg, len(data0))
-			}
-		case <-time.After(5 * time.Second):
-			pprof.Lookup("goroutine").WriteTo(os.Stderr, 2)
+		var got []byte
+		var err error
+		if !finishes(5*time.Second, func() {
+			got, err = readAll(NewReader(bytes.NewReader(buf.Bytes()), Options{Workers: workers, SegmentSize: 16 + seg%2048}))
+		}) {
 			t.Fatalf("lv %d seg %d len %d w %d: hangs", lv, seg, len(data0), workers)
+		}
+		if err != nil || !bytes.Equal(got, data0) {
+			t.Fatalf("lv %d seg %d len %d: wrong", lv, seg, len(data0))
 		}
 	}
 }

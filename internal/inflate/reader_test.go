@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"runtime/pprof"
 	"strings"
 	"testing"
+	"time"
 
 	kgzip "github.com/klauspost/compress/gzip"
 )
@@ -56,6 +59,24 @@ func gz(t testing.TB, b []byte, level int) []byte {
 }
 
 // readAll reads z to its end, closing it.
+// finishes runs f and reports whether it returned within d; when it did
+// not, it writes every goroutine's stack to stderr first, so that a hang
+// in the reader shows where it waits.
+func finishes(d time.Duration, f func()) bool {
+	done := make(chan struct{})
+	go func() {
+		f()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		pprof.Lookup("goroutine").WriteTo(os.Stderr, 2)
+		return false
+	}
+}
+
 func readAll(z *Reader) ([]byte, error) {
 	defer z.Close()
 	return io.ReadAll(z)
