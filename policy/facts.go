@@ -426,7 +426,7 @@ var unknowns = memo[string, *types.Unknown]{max: 1 << 14}
 
 // unknownOf returns the CEL unknown for a fact path.
 func unknownOf(path string) *types.Unknown {
-	return unknowns.get(path, func(p string) *types.Unknown { return unknown([]string{p}).(*types.Unknown) })
+	return unknowns.get(path, func(p string) *types.Unknown { return types.NewUnknown(0, trailOf(p)) })
 }
 
 func ageOn(birth, on ketacover.Date) int {

@@ -449,22 +449,33 @@ func number(v any) (float64, bool) {
 }
 
 // unknown builds a CEL unknown whose attribute trails are the missing
-// facts, so that the determination can name them.
+// facts, so that the determination can name them. The unknown of each list
+// of paths met is made once: merging CEL unknowns one path at a time made
+// a map per path, a tenth of a hook call's allocations.
 func unknown(paths []string) ref.Val {
-	if len(paths) == 0 {
+	switch len(paths) {
+	case 0:
 		return types.NewUnknown(0, nil)
+	case 1:
+		return unknownOf(paths[0])
 	}
-	var u *types.Unknown
-	for _, p := range paths {
-		next := types.NewUnknown(0, trailOf(p))
-		if u == nil {
-			u = next
-		} else {
-			u = types.MergeUnknowns(u, next)
+	return unknownSets.get(strings.Join(paths, "\x00"), func(string) *types.Unknown {
+		// Each trail under its own ID: MergeUnknowns appends to the
+		// trails it finds under an ID both sides hold, and so could write
+		// into the spare room of a slice every evaluation shares; the
+		// slices NewUnknown makes have none. Determinations read the
+		// trails of every ID.
+		var u *types.Unknown
+		for i, p := range paths {
+			u = types.MergeUnknowns(u, types.NewUnknown(int64(i+1), trailOf(p)))
 		}
-	}
-	return u
+		return u
+	})
 }
+
+// unknownSets holds the unknown of each list of paths met, keyed by the
+// paths joined with NULs (see memo).
+var unknownSets = memo[string, *types.Unknown]{max: 1 << 14}
 
 // trails holds the attribute trail of each fact path met: a trail is only
 // read once made (an Unknown holds it by pointer, and merging copies the

@@ -1,6 +1,9 @@
 package policy
 
 import (
+	"fmt"
+	"slices"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -159,5 +162,80 @@ func TestTrailOf(t *testing.T) {
 		if got := trailPath(trailOf(p)); got != p {
 			t.Errorf("after concurrent merges, the trail of %q reads %q", p, got)
 		}
+	}
+}
+
+// missingOf reads the fact paths an unknown names, sorted, as the
+// determination does.
+func missingOf(u *types.Unknown) []string {
+	var out []string
+	for _, id := range u.IDs() {
+		trails, _ := u.GetAttributeTrails(id)
+		for _, tr := range trails {
+			if p := trailPath(tr); !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestUnknownSets: the unknown of a list of paths names every path, is
+// made once and shared, and evaluations that merge shared unknowns at once
+// each get the union of theirs and leave the shared ones as they were
+// (run with -race).
+func TestUnknownSets(t *testing.T) {
+	a := []string{"history.trials[0].weeks", "history.trials[1].class", "history.trials[2].weeks", "patient.age", "history.trials[3].outcome"}
+	b := []string{"history.trials[4].weeks", "history.trials[1].class", "therapy.drug"}
+	sorted := func(l ...[]string) []string {
+		var out []string
+		for _, x := range l {
+			for _, p := range x {
+				if !slices.Contains(out, p) {
+					out = append(out, p)
+				}
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	ua := unknown(a).(*types.Unknown)
+	if got := missingOf(ua); !slices.Equal(got, sorted(a)) {
+		t.Fatalf("unknown(a) names %v, want %v", got, sorted(a))
+	}
+	if unknown(a).(*types.Unknown) != ua {
+		t.Error("the unknown of the same paths was made twice")
+	}
+	if unknown(a[:1]).(*types.Unknown) != unknownOf(a[0]) {
+		t.Error("a single path's unknown is not the one unknownOf keeps")
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 16)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Each goroutine merges the shared set with its own path,
+			// and with another shared set whose IDs collide with it.
+			own := unknownOf("history.trials[" + strconv.Itoa(5+g) + "].dose")
+			for range 300 {
+				u := types.MergeUnknowns(unknown(a).(*types.Unknown), unknown(b).(*types.Unknown))
+				u = types.MergeUnknowns(u, own)
+				want := sorted(a, b, []string{"history.trials[" + strconv.Itoa(5+g) + "].dose"})
+				if got := missingOf(u); !slices.Equal(got, want) {
+					errs <- "merged unknown names " + fmt.Sprint(got)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if got := missingOf(ua); !slices.Equal(got, sorted(a)) {
+		t.Errorf("after concurrent merges unknown(a) names %v, want %v", got, sorted(a))
 	}
 }
