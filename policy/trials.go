@@ -57,9 +57,8 @@ func parseTrialOptions(role string, m map[string]any) (trialOptions, error) {
 		case "outcomes":
 			o.Outcomes, err = asStrings(k, v)
 		case "max_improvement_pct":
-			var f float64
-			f, err = asFloat(k, v)
-			n := int(f)
+			var n int
+			n, err = asInt(k, v)
 			o.MaxImprovement = &n
 		case "episode":
 			var s string
@@ -71,13 +70,9 @@ func parseTrialOptions(role string, m map[string]any) (trialOptions, error) {
 				o.Episode = s
 			}
 		case "current_episode_min":
-			var f float64
-			f, err = asFloat(k, v)
-			o.CurrentMin = int(f)
+			o.CurrentMin, err = asInt(k, v)
 		case "distinct_classes":
-			var f float64
-			f, err = asFloat(k, v)
-			o.DistinctClasses = int(f)
+			o.DistinctClasses, err = asInt(k, v)
 		case "classes":
 			o.Classes, err = asStrings(k, v)
 		case "adequate_dose":
@@ -85,9 +80,7 @@ func parseTrialOptions(role string, m map[string]any) (trialOptions, error) {
 		case "max_tolerated":
 			o.MaxTolerated, err = asBool(k, v)
 		case "min_adherence_pct":
-			var f float64
-			f, err = asFloat(k, v)
-			o.MinAdherencePct = int(f)
+			o.MinAdherencePct, err = asInt(k, v)
 		case "within_years":
 			o.WithinYears, err = asFloat(k, v)
 		default:

@@ -78,6 +78,13 @@ func asFloat(k string, v any) (float64, error) {
 	return 0, fmt.Errorf("option %s: want a number, got %v", k, v)
 }
 
+// asInt is asFloat for counts and percentages; a fraction is dropped, as
+// int() drops it.
+func asInt(k string, v any) (int, error) {
+	f, err := asFloat(k, v)
+	return int(f), err
+}
+
 func asBool(k string, v any) (bool, error) {
 	b, ok := v.(bool)
 	if !ok {
