@@ -2,9 +2,7 @@ package policy
 
 import (
 	"fmt"
-	"maps"
 	"math"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,11 +24,7 @@ type therapyOptions struct {
 
 func parseTherapyOptions(m map[string]any) (therapyOptions, error) {
 	var o therapyOptions
-	// In key order, so that of several bad options the same one is named
-	// every time.
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		v := m[k]
-		var err error
+	err := eachOption(m, func(k string, v any) (err error) {
 		switch k {
 		case "episode":
 			o.Episode, err = asString(k, v)
@@ -41,11 +35,9 @@ func parseTherapyOptions(m map[string]any) (therapyOptions, error) {
 		default:
 			err = fmt.Errorf("unknown option %q", k)
 		}
-		if err != nil {
-			return o, err
-		}
-	}
-	return o, nil
+		return err
+	})
+	return o, err
 }
 
 type therapyResult struct {

@@ -2,7 +2,6 @@ package policy
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,11 +39,7 @@ var defaultOutcomes = []string{"no-response", "partial-response"}
 // parseTrialOptions reads the options map a policy passes.
 func parseTrialOptions(role string, m map[string]any) (trialOptions, error) {
 	o := trialOptions{Role: role, Outcomes: defaultOutcomes, DistinctDrugs: true}
-	// In key order, so that of several bad options the same one is named
-	// every time.
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		v := m[k]
-		var err error
+	err := eachOption(m, func(k string, v any) (err error) {
 		switch k {
 		case "min_weeks":
 			o.MinWeeks, err = asFloat(k, v)
@@ -86,11 +81,9 @@ func parseTrialOptions(role string, m map[string]any) (trialOptions, error) {
 		default:
 			err = fmt.Errorf("unknown option %q", k)
 		}
-		if err != nil {
-			return o, err
-		}
-	}
-	return o, nil
+		return err
+	})
+	return o, err
 }
 
 // trialCheck is the judgment of one trial against the options.

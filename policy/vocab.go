@@ -2,7 +2,9 @@ package policy
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -62,6 +64,18 @@ var domainFunctions = map[string]string{
 	"improvement":   "history.scores",
 	"recorded":      "history.scores",
 	"hasAny":        "history.diagnoses",
+}
+
+// eachOption calls set for each option of m in key order, so that of
+// several bad options the same one is named every time, and stops at the
+// first error.
+func eachOption(m map[string]any, set func(k string, v any) error) error {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if err := set(k, m[k]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func asFloat(k string, v any) (float64, error) {
